@@ -1,0 +1,41 @@
+# jixiao — everything a new machine needs goes through these targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+OUT    ?= out/demo
+
+.PHONY: demo test lint typecheck bench samples goldens clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: set up and ingest the bundled sample_docs/ into $(OUT), then print the summary
+demo: $(STAMP)
+	$(BIN)/jixiao ingest sample_docs --out $(OUT)
+
+## test: set up, lint, type-check and run the whole test suite
+test: $(STAMP)
+	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## bench: end-to-end throughput against the raw read of the same files (results printed)
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+## samples: rebuild sample_docs/*.docx from sample_docs/build.py (deterministic)
+samples: $(STAMP)
+	$(BIN)/python sample_docs/build/build.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,0 +1,11 @@
+"""The format → parser registry: a plain dict."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Final
+
+from parsers.base import Parser
+from parsers.docx import parse_docx
+
+PARSERS: Final[MappingProxyType[str, Parser]] = MappingProxyType({"docx": parse_docx})

@@ -1,0 +1,1 @@
+"""Segmentation, matching, checks, batch running and the dataset writer. The only writer of output."""

@@ -1,0 +1,114 @@
+"""The ``jixiao`` command. ``main(argv) -> int`` is testable in-process; the only place that
+configures logging.
+
+Exit codes: 0 — every file was read (or skipped for a stated reason); 1 — the run finished but
+some files failed (see ``sources``); 2 — the run itself failed (bad arguments, unusable --out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections import Counter
+from pathlib import Path
+
+from pipeline.run import InProcess, Settings, Summary, ingest
+from pipeline.writer import Dataset
+from schemas.errors import DatasetError
+from schemas.rules import DEFAULT_PROFILE, PROFILES, RULES
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FILES_FAILED, EXIT_RUN_FAILED = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="jixiao",
+        description="Read 项目支出绩效自评表 (Word/PDF) into a checked Parquet dataset.",
+    )
+    p.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="read submissions into a dataset (incremental)")
+    ing.add_argument("inputs", nargs="*", help="files or folders (walked recursively)")
+    ing.add_argument("--out", required=True, type=Path, help="dataset directory (created if missing)")
+    ing.add_argument("--list", dest="list_file", help="a file with one input path per line")
+    ing.add_argument(
+        "--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES), help="rule profile (default: national)"
+    )
+    ing.add_argument("--reprocess", action="store_true", help="parse every input again, even if unchanged")
+    ing.add_argument("--fail-fast", action="store_true", help="stop at the first error (development)")
+
+    sub.add_parser("rules", help="list the rules and the rule profiles")
+    return p
+
+
+def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
+    forms = dataset.read("forms", columns=["form_id"]).num_rows
+    findings = Counter(dataset.read("findings", columns=["rule_id"]).column("rule_id").to_pylist())
+    files = sum(summary.files.values())
+    by_status = " · ".join(f"{s} {summary.files[s]}" for s in ("ok", "partial", "skipped", "failed"))
+    print(f"jixiao ingest: {files} files in {summary.seconds:.1f} s → {out}")
+    print(f"  files     {by_status}  (unchanged {summary.unchanged})")
+    if summary.skipped:
+        reasons = ", ".join(f"{code} {n}" for code, n in sorted(summary.skipped.items()))
+        print(f"  skipped   {reasons}")
+    print(f"  forms     {summary.forms_new} read in this run; {forms} in the dataset")
+    if findings:
+        ranked = ", ".join(f"{rule} {n}" for rule, n in sorted(findings.items(), key=lambda kv: (-kv[1], kv[0])))
+        print(f"  findings  {sum(findings.values())} in the dataset: {ranked}")
+    else:
+        print("  findings  none")
+    for path, why in summary.failed_paths:
+        print(f"  failed    {path}: {why}")
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    inputs = list(args.inputs)
+    if args.list_file:
+        from pipeline.discover import read_list_file
+
+        inputs += read_list_file(args.list_file)
+    if not inputs:
+        print("jixiao ingest: no inputs (give files/folders or --list FILE)", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    settings = Settings(profile=PROFILES[args.profile], fail_fast=args.fail_fast)
+    dataset = Dataset(args.out)
+    summary = ingest(inputs, dataset, settings, InProcess(), reprocess=args.reprocess)
+    _print_summary(summary, dataset, args.out)
+    return EXIT_FILES_FAILED if summary.any_failed else EXIT_OK
+
+
+def _rules() -> int:
+    for r in RULES:
+        print(f"{r.id:<18} {r.severity:<8} tol {r.tolerance!s:<5} {r.title_zh} — {r.description}")
+    print()
+    for p in PROFILES.values():
+        print(f"{p.name:<10} {p.title_zh}: {p.description}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits on --help and on usage errors
+        return int(e.code) if isinstance(e.code, int) else EXIT_RUN_FAILED
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    try:
+        if args.command == "ingest":
+            return _ingest(args)
+        if args.command == "rules":
+            return _rules()
+    except DatasetError as e:
+        print(f"jixiao: {e}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    parser.error(f"unknown command {args.command}")
+    return EXIT_RUN_FAILED
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""``SourceResult`` → rows of the output tables (plain dicts keyed by ``schemas.tables`` columns).
+
+Ids are deterministic: ``form_id`` is the file's sha256 prefix and the form's index in the file
+(same bytes → same id, wherever the file lies); ``finding_id`` adds the rule id and a counter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from pipeline.checks import RATE_PLACES, rate_of, totals
+from schemas.records import CellRef, CheckedForm, Quantity, Refs, SourceResult
+from schemas.rules import Profile
+from schemas.tables import SCHEMA_VERSION
+
+Row = dict[str, Any]
+
+
+def form_id(sha256: str, form_index: int) -> str:
+    return f"{sha256[:16]}-{form_index}"
+
+
+def provenance(refs: Refs) -> list[Row]:
+    return [_ref(field, ref) for field, ref in refs]
+
+
+def _ref(field: str, ref: CellRef) -> Row:
+    box = ref.bbox
+    return {
+        "field": field,
+        "table": ref.table,
+        "row": ref.row,
+        "col": ref.col,
+        "page": ref.page,
+        "x0": box.x0 if box else None,
+        "top": box.top if box else None,
+        "x1": box.x1 if box else None,
+        "bottom": box.bottom if box else None,
+    }
+
+
+def _quantity(prefix: str, q: Quantity) -> Row:
+    return {
+        f"{prefix}_kind": q.kind,
+        f"{prefix}_op": q.op,
+        f"{prefix}_value": q.value,
+        f"{prefix}_value_max": q.value_max,
+        f"{prefix}_unit": q.unit,
+    }
+
+
+def form_rows(result: SourceResult, cf: CheckedForm, profile: Profile) -> dict[str, list[Row]]:
+    form, src = cf.form, result.source
+    fid = form_id(src.sha256, form.form_index)
+    t = totals(form, profile)
+    common = {"form_id": fid, "source_sha256": src.sha256, "year": form.year}
+    out: dict[str, list[Row]] = defaultdict(list)
+    out["forms"].append(
+        {
+            **common,
+            "source_path": src.path,
+            "form_index": form.form_index,
+            "format": src.format,
+            "title_raw": form.title_raw,
+            "project_name": form.project_name,
+            "department": form.department,
+            "implementing_unit": form.implementing_unit,
+            "money_unit": form.money_unit,
+            "money_unit_raw": form.money_unit_raw,
+            "goal_expected": form.goal_expected,
+            "goal_actual": form.goal_actual,
+            "exec_weight": t.exec_weight,
+            "exec_score": t.exec_score,
+            "exec_rate_computed": t.exec_rate_computed,
+            "total_weight_reported": form.total_weight_reported,
+            "total_score_reported": form.total_score_reported,
+            "total_weight_computed": t.total_weight_computed,
+            "total_score_computed": t.total_score_computed,
+            "grade_reported": form.grade_reported,
+            "grade_computed": t.grade_computed,
+            "n_indicators": len(form.indicators),
+            "n_errors": sum(1 for f in cf.findings if f.severity == "error"),
+            "n_warnings": sum(1 for f in cf.findings if f.severity == "warning"),
+            "indicator_columns": list(form.indicator_columns),
+            "match_warnings": list(form.warnings),
+            "profile": profile.name,
+            "provenance": provenance(form.refs),
+        }
+    )
+    for line in form.funds:
+        rate = rate_of(line)
+        out["funds"].append(
+            {
+                **common,
+                "line_seq": line.line_seq,
+                "line": line.line,
+                "label_raw": line.label_raw,
+                "budget_initial": line.budget_initial,
+                "budget_full_year": line.budget_full_year,
+                "executed": line.executed,
+                "weight": line.weight,
+                "score": line.score,
+                "rate_reported": line.rate_reported,
+                "rate_computed": rate.quantize(RATE_PLACES) if rate is not None else None,
+                "budget_initial_raw": line.budget_initial_raw,
+                "budget_full_year_raw": line.budget_full_year_raw,
+                "executed_raw": line.executed_raw,
+                "weight_raw": line.weight_raw,
+                "score_raw": line.score_raw,
+                "rate_raw": line.rate_raw,
+                "provenance": provenance(line.refs),
+            }
+        )
+    for ind in form.indicators:
+        out["indicators"].append(
+            {
+                **common,
+                "seq": ind.seq,
+                "level1": ind.level1,
+                "level2": ind.level2,
+                "level3": ind.level3,
+                "level1_raw": ind.level1_raw,
+                "level2_raw": ind.level2_raw,
+                "level3_raw": ind.level3_raw,
+                "level1_points": ind.level1_points,
+                "target_raw": ind.target_raw,
+                "actual_raw": ind.actual_raw,
+                **_quantity("target", ind.target),
+                **_quantity("actual", ind.actual),
+                "weight": ind.weight,
+                "score": ind.score,
+                "weight_raw": ind.weight_raw,
+                "score_raw": ind.score_raw,
+                "deviation_note": ind.deviation_note,
+                "nature_raw": ind.nature_raw,
+                "unit_raw": ind.unit_raw,
+                "target_note": ind.target_note,
+                "provenance": provenance(ind.refs),
+            }
+        )
+    counters: dict[str, int] = defaultdict(int)
+    for finding in cf.findings:
+        counters[finding.rule_id] += 1
+        out["findings"].append(
+            {
+                **common,
+                "finding_id": f"{fid}-{finding.rule_id}-{counters[finding.rule_id]}",
+                "rule_id": finding.rule_id,
+                "severity": finding.severity,
+                "message": finding.message,
+                "indicator_seq": finding.indicator_seq,
+                "fund_line": finding.fund_line,
+                "fund_line_seq": finding.fund_line_seq,
+                "fields": list(finding.fields),
+                "expected": finding.expected,
+                "actual": finding.actual,
+                "profile": profile.name,
+                "provenance": provenance(finding.refs),
+            }
+        )
+    return out
+
+
+def result_rows(result: SourceResult, profile: Profile) -> Iterator[tuple[str, Row]]:
+    """(table, row) for every form of a result (not its ``sources`` row)."""
+    for cf in result.forms:
+        for table, rows in form_rows(result, cf, profile).items():
+            for row in rows:
+                yield table, row
+
+
+def source_row(result: SourceResult) -> Row:
+    src = result.source
+    return {
+        "source_path": src.path,
+        "source_sha256": src.sha256 or None,
+        "format": src.format,
+        "size_bytes": src.size,
+        "status": result.status,
+        "error_code": result.error_code,
+        "error": result.error,
+        "forms_found": len(result.forms),
+        "skipped_parts": [f"{p.kind}{f' 《{p.title}》' if p.title else ''}: {p.reason}" for p in result.skipped],
+        "warnings": list(result.warnings),
+        "n_pages": result.n_pages,
+        "duplicate_of": result.duplicate_of,
+        "schema_version": SCHEMA_VERSION,
+    }

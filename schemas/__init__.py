@@ -1,0 +1,1 @@
+"""Records, vocabulary, rules and output schemas. Imports neither ``parsers`` nor ``pipeline``."""

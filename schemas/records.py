@@ -1,0 +1,261 @@
+"""Frozen records passed between the stages.
+
+Data flow: ``Source`` → ``RawDocument`` (tables of cells with spans) → ``Form`` (+ match warnings)
+→ ``Finding`` → ``SourceResult`` → writer.
+
+Every extracted field keeps the text it was read from and the cell it came from (``CellRef``), so
+an auditor can trace any number back to the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+# --------------------------------------------------------------------------------------------
+# Raw document structure (what a parser produces; knows nothing of forms or rules)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BBox:
+    """A box on a PDF page, in PDF points, origin top-left (pdfplumber's convention)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table cell, emitted once however many grid positions it covers.
+
+    ``row``/``col`` are the top-left grid position; ``text`` is the cell text after
+    :func:`parsers.text.clean_text` (layout whitespace removed, characters as printed).
+    """
+
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    text: str = ""
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    index: int
+    n_rows: int
+    n_cols: int
+    cells: tuple[Cell, ...]
+    page: int | None = None
+    nested_in: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int
+    text: str
+    page: int | None = None
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    format: str
+    blocks: tuple[Block, ...]
+    n_pages: int | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def tables(self) -> tuple[Table, ...]:
+        return tuple(b for b in self.blocks if isinstance(b, Table))
+
+
+# --------------------------------------------------------------------------------------------
+# Parsed values
+# --------------------------------------------------------------------------------------------
+
+ValueKind = Literal["blank", "number", "range", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A target or actual value as written: ``≥50个`` → op ``≥``, value 50, unit ``个``.
+
+    ``kind`` is ``blank`` for an empty or placeholder cell, ``text`` for qualitative wording
+    (value is None), ``range`` for "1-12月" (value 1, value_max 12).
+    """
+
+    kind: ValueKind
+    op: str | None = None
+    value: Decimal | None = None
+    value_max: Decimal | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind == "number" and self.value is not None
+
+
+BLANK = Quantity("blank")
+
+
+@dataclass(frozen=True, slots=True)
+class CellRef:
+    """Where a value was read: the table (document order), grid row/col, and for PDF page + box."""
+
+    table: int
+    row: int
+    col: int
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+Refs = tuple[tuple[str, CellRef], ...]
+
+
+# --------------------------------------------------------------------------------------------
+# Forms
+# --------------------------------------------------------------------------------------------
+
+FundLineKind = Literal["total", "fiscal", "carryover", "other"]
+
+
+@dataclass(frozen=True, slots=True)
+class FundLine:
+    line: FundLineKind
+    line_seq: int
+    label_raw: str
+    budget_initial: Decimal | None = None
+    budget_full_year: Decimal | None = None
+    executed: Decimal | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    rate_reported: Decimal | None = None
+    budget_initial_raw: str | None = None
+    budget_full_year_raw: str | None = None
+    executed_raw: str | None = None
+    weight_raw: str | None = None
+    score_raw: str | None = None
+    rate_raw: str | None = None
+    refs: Refs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    seq: int
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    level1_raw: str | None = None
+    level2_raw: str | None = None
+    level3_raw: str | None = None
+    level1_points: Decimal | None = None
+    target_raw: str | None = None
+    actual_raw: str | None = None
+    target: Quantity = BLANK
+    actual: Quantity = BLANK
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    weight_raw: str | None = None
+    score_raw: str | None = None
+    deviation_note: str | None = None
+    nature_raw: str | None = None
+    unit_raw: str | None = None
+    target_note: str | None = None
+    refs: Refs = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    form_index: int
+    year: int | None = None
+    title_raw: str | None = None
+    project_name: str | None = None
+    department: str | None = None
+    implementing_unit: str | None = None
+    money_unit: str | None = None
+    money_unit_raw: str | None = None
+    goal_expected: str | None = None
+    goal_actual: str | None = None
+    funds: tuple[FundLine, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    total_weight_reported: Decimal | None = None
+    total_score_reported: Decimal | None = None
+    total_weight_raw: str | None = None
+    total_score_raw: str | None = None
+    grade_reported: str | None = None
+    indicator_columns: tuple[str, ...] = ()
+    refs: Refs = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def total_line(self) -> FundLine | None:
+        return next((f for f in self.funds if f.line == "total"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedPart:
+    """A part of a document that is not a project self-evaluation form (and why)."""
+
+    kind: str
+    title: str | None
+    reason: str
+
+
+# --------------------------------------------------------------------------------------------
+# Checks and results
+# --------------------------------------------------------------------------------------------
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    message: str
+    indicator_seq: int | None = None
+    fund_line: str | None = None
+    fund_line_seq: int | None = None
+    fields: tuple[str, ...] = ()
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    refs: Refs = ()
+
+
+SourceStatus = Literal["ok", "partial", "failed", "skipped"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str
+    sha256: str
+    size: int
+    format: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedForm:
+    form: Form
+    findings: tuple[Finding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceResult:
+    source: Source
+    status: SourceStatus
+    error_code: str | None = None
+    error: str | None = None
+    forms: tuple[CheckedForm, ...] = ()
+    skipped: tuple[SkippedPart, ...] = ()
+    warnings: tuple[str, ...] = ()
+    n_pages: int | None = None
+    duplicate_of: str | None = None

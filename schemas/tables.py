@@ -1,0 +1,219 @@
+"""The output tables: one Arrow schema each, declared once and versioned.
+
+Money is ``decimal128(20, 6)`` in 万元 (a 元 amount with 分 converts exactly); weights and scores
+``decimal128(12, 4)``; rates are ratios (0.94 for 94 %) ``decimal128(12, 6)``; indicator values
+``decimal128(28, 8)``. Every row carries ``source_sha256`` (lineage) and, where it describes
+something on paper, ``provenance``: the cells it was read from (table, grid row/col; for PDF the
+page and box).
+
+The child tables are hive-partitioned by ``year`` (``year=2021/``); ``sources`` is not partitioned.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Final
+
+import pyarrow as pa
+
+#: Bump the minor version for added columns, the major version for anything a reader would notice.
+SCHEMA_VERSION: Final = "1.0"
+
+MONEY: Final = pa.decimal128(20, 6)
+SCORE: Final = pa.decimal128(12, 4)
+RATIO: Final = pa.decimal128(12, 6)
+VALUE: Final = pa.decimal128(28, 8)
+
+PROVENANCE: Final = pa.list_(
+    pa.struct(
+        [
+            pa.field("field", pa.string()),
+            pa.field("table", pa.int32()),
+            pa.field("row", pa.int32()),
+            pa.field("col", pa.int32()),
+            pa.field("page", pa.int32()),
+            pa.field("x0", pa.float32()),
+            pa.field("top", pa.float32()),
+            pa.field("x1", pa.float32()),
+            pa.field("bottom", pa.float32()),
+        ]
+    )
+)
+STRINGS: Final = pa.list_(pa.string())
+
+
+def _schema(name: str, fields: list[pa.Field]) -> pa.Schema:
+    return pa.schema(fields, metadata={"jixiao.table": name, "jixiao.schema_version": SCHEMA_VERSION})
+
+
+s, i32 = pa.string(), pa.int32()
+
+FORMS: Final = _schema(
+    "forms",
+    [
+        pa.field("form_id", s, nullable=False),
+        pa.field("source_sha256", s, nullable=False),
+        pa.field("source_path", s, nullable=False),
+        pa.field("form_index", i32, nullable=False),
+        pa.field("year", i32),
+        pa.field("format", s, nullable=False),
+        pa.field("title_raw", s),
+        pa.field("project_name", s),
+        pa.field("department", s),
+        pa.field("implementing_unit", s),
+        pa.field("money_unit", s),
+        pa.field("money_unit_raw", s),
+        pa.field("goal_expected", s),
+        pa.field("goal_actual", s),
+        pa.field("exec_weight", SCORE),
+        pa.field("exec_score", SCORE),
+        pa.field("exec_rate_computed", RATIO),
+        pa.field("total_weight_reported", SCORE),
+        pa.field("total_score_reported", SCORE),
+        pa.field("total_weight_computed", SCORE),
+        pa.field("total_score_computed", SCORE),
+        pa.field("grade_reported", s),
+        pa.field("grade_computed", s),
+        pa.field("n_indicators", i32, nullable=False),
+        pa.field("n_errors", i32, nullable=False),
+        pa.field("n_warnings", i32, nullable=False),
+        pa.field("indicator_columns", STRINGS),
+        pa.field("match_warnings", STRINGS),
+        pa.field("profile", s, nullable=False),
+        pa.field("provenance", PROVENANCE),
+    ],
+)
+
+FUNDS: Final = _schema(
+    "funds",
+    [
+        pa.field("form_id", s, nullable=False),
+        pa.field("source_sha256", s, nullable=False),
+        pa.field("year", i32),
+        pa.field("line_seq", i32, nullable=False),
+        pa.field("line", s, nullable=False),
+        pa.field("label_raw", s, nullable=False),
+        pa.field("budget_initial", MONEY),
+        pa.field("budget_full_year", MONEY),
+        pa.field("executed", MONEY),
+        pa.field("weight", SCORE),
+        pa.field("score", SCORE),
+        pa.field("rate_reported", RATIO),
+        pa.field("rate_computed", RATIO),
+        pa.field("budget_initial_raw", s),
+        pa.field("budget_full_year_raw", s),
+        pa.field("executed_raw", s),
+        pa.field("weight_raw", s),
+        pa.field("score_raw", s),
+        pa.field("rate_raw", s),
+        pa.field("provenance", PROVENANCE),
+    ],
+)
+
+INDICATORS: Final = _schema(
+    "indicators",
+    [
+        pa.field("form_id", s, nullable=False),
+        pa.field("source_sha256", s, nullable=False),
+        pa.field("year", i32),
+        pa.field("seq", i32, nullable=False),
+        pa.field("level1", s),
+        pa.field("level2", s),
+        pa.field("level3", s),
+        pa.field("level1_raw", s),
+        pa.field("level2_raw", s),
+        pa.field("level3_raw", s),
+        pa.field("level1_points", SCORE),
+        pa.field("target_raw", s),
+        pa.field("actual_raw", s),
+        pa.field("target_kind", s, nullable=False),
+        pa.field("target_op", s),
+        pa.field("target_value", VALUE),
+        pa.field("target_value_max", VALUE),
+        pa.field("target_unit", s),
+        pa.field("actual_kind", s, nullable=False),
+        pa.field("actual_op", s),
+        pa.field("actual_value", VALUE),
+        pa.field("actual_value_max", VALUE),
+        pa.field("actual_unit", s),
+        pa.field("weight", SCORE),
+        pa.field("score", SCORE),
+        pa.field("weight_raw", s),
+        pa.field("score_raw", s),
+        pa.field("deviation_note", s),
+        pa.field("nature_raw", s),
+        pa.field("unit_raw", s),
+        pa.field("target_note", s),
+        pa.field("provenance", PROVENANCE),
+    ],
+)
+
+FINDINGS: Final = _schema(
+    "findings",
+    [
+        pa.field("finding_id", s, nullable=False),
+        pa.field("form_id", s, nullable=False),
+        pa.field("source_sha256", s, nullable=False),
+        pa.field("year", i32),
+        pa.field("rule_id", s, nullable=False),
+        pa.field("severity", s, nullable=False),
+        pa.field("message", s, nullable=False),
+        pa.field("indicator_seq", i32),
+        pa.field("fund_line", s),
+        pa.field("fund_line_seq", i32),
+        pa.field("fields", STRINGS),
+        pa.field("expected", VALUE),
+        pa.field("actual", VALUE),
+        pa.field("profile", s, nullable=False),
+        pa.field("provenance", PROVENANCE),
+    ],
+)
+
+SOURCES: Final = _schema(
+    "sources",
+    [
+        pa.field("source_path", s, nullable=False),
+        pa.field("source_sha256", s),
+        pa.field("format", s, nullable=False),
+        pa.field("size_bytes", pa.int64()),
+        pa.field("status", s, nullable=False),
+        pa.field("error_code", s),
+        pa.field("error", s),
+        pa.field("forms_found", i32, nullable=False),
+        pa.field("skipped_parts", STRINGS),
+        pa.field("warnings", STRINGS),
+        pa.field("n_pages", i32),
+        pa.field("duplicate_of", s),
+        pa.field("schema_version", s, nullable=False),
+    ],
+)
+
+TABLES: Final = MappingProxyType(
+    {"forms": FORMS, "funds": FUNDS, "indicators": INDICATORS, "findings": FINDINGS, "sources": SOURCES}
+)
+#: Tables written hive-partitioned by year.
+PARTITIONED: Final = frozenset({"forms", "funds", "indicators", "findings"})
+PARTITION_COLUMN: Final = "year"
+#: The primary key of each table (rows are written sorted by it).
+KEYS: Final = MappingProxyType(
+    {
+        "forms": ("form_id",),
+        "funds": ("form_id", "line_seq"),
+        "indicators": ("form_id", "seq"),
+        "findings": ("finding_id",),
+        "sources": ("source_path",),
+    }
+)
+
+
+def fits(value: Decimal, type_: pa.Decimal128Type) -> bool:
+    """True when ``value`` can be stored in ``type_`` without rounding or overflow."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        return False
+    scale = max(0, -exponent)
+    if scale > type_.scale:
+        return False
+    integer_digits = max(0, len(digits) + exponent)
+    return integer_digits <= type_.precision - type_.scale
