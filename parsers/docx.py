@@ -133,7 +133,11 @@ def _parse_xml(data: bytes, name: str) -> etree._Element:
 
 def _paragraph_text(p: etree._Element) -> str:
     parts: list[str] = []
-    for el in _RUN_CONTENT(p):
+    found = _RUN_CONTENT(p)
+    assert isinstance(found, list)
+    for el in found:
+        if not isinstance(el, etree._Element):
+            continue
         tag = el.tag
         if tag == _q("t"):
             parts.append(el.text or "")
@@ -145,10 +149,8 @@ def _paragraph_text(p: etree._Element) -> str:
             parts.append("-")
         elif tag == _q("sym"):
             code = el.get(_q("char")) or ""
-            try:
+            if code and all(c in "0123456789abcdefABCDEF" for c in code):
                 parts.append(_SYMBOL_FONT.get(int(code, 16) & 0xFF, ""))
-            except ValueError:
-                pass
     return "".join(parts)
 
 
@@ -276,7 +278,9 @@ class _DocumentWalker:
                 touched.update(range(col, col + span))
                 prev = cell
                 col += span
-            n_cols = max(n_cols, col + _int_attr(tr_pr.find(_q("gridAfter")) if tr_pr is not None else None, 0))
+            n_cols = max(
+                n_cols, col + _int_attr(tr_pr.find(_q("gridAfter")) if tr_pr is not None else None, 0)
+            )
             for c in [c for c in open_v if c not in touched]:
                 del open_v[c]  # a short row ends the vertical merge in the columns it lacks
             r += 1

@@ -20,7 +20,27 @@ from schemas.records import BLANK, Quantity
 
 #: Cells that mean "nothing here" in a value column (RULES.md §4: "/", "—", blank, "……").
 BLANK_TEXTS: Final = frozenset(
-    {"", "-", "--", "—", "——", "–", "/", "\\", "无", "空", "……", "…", "...", "......", "、", "*", "×", "x", "X"}
+    {
+        "",
+        "-",
+        "--",
+        "—",
+        "——",
+        "–",
+        "/",
+        "\\",
+        "无",
+        "空",
+        "……",
+        "…",
+        "...",
+        "......",
+        "、",
+        "*",
+        "×",
+        "x",
+        "X",
+    }
 )
 #: More decimals than this in a value cannot be stored exactly (``schemas.tables.VALUE``).
 MAX_DECIMALS: Final = 8

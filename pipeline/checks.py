@@ -174,7 +174,11 @@ def exec_score(ctx: Context) -> Iterator[Finding]:
             )
 
 
-MONEY_COLUMNS = (("budget_initial", "年初预算数"), ("budget_full_year", "全年预算数"), ("executed", "全年执行数"))
+MONEY_COLUMNS = (
+    ("budget_initial", "年初预算数"),
+    ("budget_full_year", "全年预算数"),
+    ("executed", "全年执行数"),
+)
 
 
 def funds_sum(ctx: Context) -> Iterator[Finding]:
@@ -267,7 +271,10 @@ def level1_weight(ctx: Context) -> Iterator[Finding]:
     if not ctx.form.indicators:
         return
     p = ctx.profile
-    if ctx.totals.exec_weight is not None and abs(ctx.totals.exec_weight - p.exec_weight) > ctx.rule.tolerance:
+    if (
+        ctx.totals.exec_weight is not None
+        and abs(ctx.totals.exec_weight - p.exec_weight) > ctx.rule.tolerance
+    ):
         yield ctx.finding(
             expected_value=p.exec_weight,
             actual_value=ctx.totals.exec_weight,
@@ -360,7 +367,9 @@ def _comparable(target: Quantity, actual: Quantity) -> bool:
 POSITIVE_OPS = frozenset({"≥", ">", "=", None})
 
 
-def formula_score(op: str | None, a: Decimal, b: Decimal, w: Decimal, profile: Profile) -> tuple[Decimal, str]:
+def formula_score(
+    op: str | None, a: Decimal, b: Decimal, w: Decimal, profile: Profile
+) -> tuple[Decimal, str]:
     """The score RULES.md §2.3 gives a quantitative row, and the formula's name for the message."""
     b = max(b, ZERO)  # a negative actual counts as 0
     if op in ("≤", "<"):
@@ -384,9 +393,9 @@ def quant_score(ctx: Context) -> Iterator[Finding]:
         if ind.weight is None or ind.score is None or not _comparable(t, a):
             continue
         assert t.value is not None and a.value is not None
-        if t.op in POSITIVE_OPS and t.value > 0 and a.value >= ctx.profile.overshoot_ratio * t.value:
-            if ind.score <= ind.weight:
-                continue  # 2020: a score may be cut for a target set too low (see IND_OVERSHOOT)
+        overshoot = t.op in POSITIVE_OPS and t.value > 0 and a.value >= ctx.profile.overshoot_ratio * t.value
+        if overshoot and ind.score <= ind.weight:
+            continue  # 2020: a score may be cut for a target set too low (see IND_OVERSHOOT)
         expected, formula = formula_score(t.op, t.value, a.value, ind.weight, ctx.profile)
         diff = abs(ind.score - expected)
         if diff > ctx.rule.tolerance:

@@ -36,7 +36,10 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--out", required=True, type=Path, help="dataset directory (created if missing)")
     ing.add_argument("--list", dest="list_file", help="a file with one input path per line")
     ing.add_argument(
-        "--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES), help="rule profile (default: national)"
+        "--profile",
+        default=DEFAULT_PROFILE,
+        choices=sorted(PROFILES),
+        help="rule profile (default: national)",
     )
     ing.add_argument("--reprocess", action="store_true", help="parse every input again, even if unchanged")
     ing.add_argument("--fail-fast", action="store_true", help="stop at the first error (development)")
@@ -57,7 +60,9 @@ def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
         print(f"  skipped   {reasons}")
     print(f"  forms     {summary.forms_new} read in this run; {forms} in the dataset")
     if findings:
-        ranked = ", ".join(f"{rule} {n}" for rule, n in sorted(findings.items(), key=lambda kv: (-kv[1], kv[0])))
+        ranked = ", ".join(
+            f"{rule} {n}" for rule, n in sorted(findings.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         print(f"  findings  {sum(findings.values())} in the dataset: {ranked}")
     else:
         print("  findings  none")

@@ -94,6 +94,14 @@ UNSUPPORTED = {
 NOT_DOCUMENTS = frozenset({"unknown"})
 
 
+#: Extensions that say "this is a submission" (used only to word the error, never to pick a parser).
+DOCUMENT_EXTENSIONS = frozenset({".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx"})
+
+
+def claims_document(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -134,7 +142,9 @@ def _walk_one(given: str) -> Iterator[Candidate]:
     def visit(directory: str, dst: os.stat_result) -> Iterator[Candidate]:
         key = (dst.st_dev, dst.st_ino)
         if key in active:
-            yield Candidate(directory, "symlink_loop", "a symlink loop (a folder that contains itself); not followed")
+            yield Candidate(
+                directory, "symlink_loop", "a symlink loop (a folder that contains itself); not followed"
+            )
             return
         active.add(key)
         try:
@@ -182,5 +192,7 @@ def read_file(path: str, max_bytes: int) -> bytes:
     """The file's bytes, refusing files larger than ``max_bytes``."""
     size = os.path.getsize(path)
     if size > max_bytes:
-        raise ResourceLimit(f"file is {size // (1 << 20)} MiB, larger than the {max_bytes // (1 << 20)} MiB limit")
+        raise ResourceLimit(
+            f"file is {size // (1 << 20)} MiB, larger than the {max_bytes // (1 << 20)} MiB limit"
+        )
     return Path(path).read_bytes()

@@ -14,7 +14,7 @@ from pipeline.checks import check_form
 from pipeline.match import match_form
 from pipeline.segment import FORM, classify, segments, skipped_part
 from schemas.errors import InputError
-from schemas.records import CheckedForm, RawDocument, SkippedPart, Source, SourceResult
+from schemas.records import CheckedForm, RawDocument, SkippedPart, Source, SourceResult, SourceStatus
 from schemas.rules import Profile
 
 log = logging.getLogger(__name__)
@@ -58,12 +58,20 @@ def extract(
             else "no 项目支出绩效自评表 in this file (no table with 一级/二级/三级指标 found)"
         )
         return SourceResult(
-            source, "skipped", "no_form", reason, skipped=tuple(skipped), warnings=doc.warnings, n_pages=doc.n_pages
+            source,
+            "skipped",
+            "no_form",
+            reason,
+            skipped=tuple(skipped),
+            warnings=doc.warnings,
+            n_pages=doc.n_pages,
         )
     incomplete = [f.form.form_index for f in forms if not f.form.indicators or not f.form.funds]
-    status = "partial" if incomplete else "ok"
+    status: SourceStatus = "partial" if incomplete else "ok"
     error = (
-        f"form(s) {', '.join(map(str, incomplete))} lack a funds block or indicator rows" if incomplete else None
+        f"form(s) {', '.join(map(str, incomplete))} lack a funds block or indicator rows"
+        if incomplete
+        else None
     )
     return SourceResult(
         source,

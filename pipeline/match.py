@@ -94,7 +94,7 @@ _LEVEL3_PREFIX = re.compile(r"^\s*指标\s*[0-9０-９一二三四五六七八�
 
 
 def strip_level3_prefix(text: str) -> str:
-    """"指标1：对全市…" → "对全市…"; Langfang writes "指标1工程资金金额" without a colon."""
+    """ "指标1：对全市…" → "对全市…"; Langfang writes "指标1工程资金金额" without a colon."""
     return _LEVEL3_PREFIX.sub("", text, count=1)
 
 
@@ -236,11 +236,7 @@ class _FormMatcher:
             return False
         first_value = min(c.c0 for c in self.fund_cols)
         label_cell = next(
-            (
-                c
-                for c, k in row.non_empty()
-                if c.col < first_value and not vocab.is_funds_block_label(k)
-            ),
+            (c for c, k in row.non_empty() if c.col < first_value and not vocab.is_funds_block_label(k)),
             None,
         )
         if label_cell is None:
@@ -434,7 +430,9 @@ class _FormMatcher:
         filled = row.non_empty()
         label = next(c for c, k in filled if vocab.is_total_label(k) or vocab.is_trailer_label(k))
         after = [c for c in row.right_of(label) if c.row == row.row]
-        cells = assign_cells(row, [c for c in self.ind_cols if c.field in ("weight", "score")], merged=frozenset())
+        cells = assign_cells(
+            row, [c for c in self.ind_cols if c.field in ("weight", "score")], merged=frozenset()
+        )
         cells = {f: c for f, c in cells.items() if c is not label}
         if not cells:
             numbers = [c for c in after if parse_points(c.text) is not None]

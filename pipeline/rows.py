@@ -182,7 +182,9 @@ def source_row(result: SourceResult) -> Row:
         "error_code": result.error_code,
         "error": result.error,
         "forms_found": len(result.forms),
-        "skipped_parts": [f"{p.kind}{f' 《{p.title}》' if p.title else ''}: {p.reason}" for p in result.skipped],
+        "skipped_parts": [
+            f"{p.kind}{f' 《{p.title}》' if p.title else ''}: {p.reason}" for p in result.skipped
+        ],
         "warnings": list(result.warnings),
         "n_pages": result.n_pages,
         "duplicate_of": result.duplicate_of,

@@ -69,7 +69,9 @@ def process(job: Job, settings: Settings) -> Outcome:
     try:
         data = discover.read_file(job.path, settings.max_file_bytes)
         if discover.sha256_of(data) != job.sha256:
-            result = SourceResult(source, "failed", "changed", "the file changed while the run was reading it")
+            result = SourceResult(
+                source, "failed", "changed", "the file changed while the run was reading it"
+            )
         else:
             result = extract(source, data, settings.profile, settings.parse, fail_fast=settings.fail_fast)
     except InputError as e:
@@ -89,7 +91,9 @@ def process(job: Job, settings: Settings) -> Outcome:
         if settings.fail_fast:
             raise
         log.exception("rows of %s do not fit the output schema", job.path)
-        result = SourceResult(source, "failed", "internal", f"internal error: rows do not fit the schema ({e})")
+        result = SourceResult(
+            source, "failed", "internal", f"internal error: rows do not fit the schema ({e})"
+        )
         tables = {}
     return Outcome(job.path, source_row(result), tables)
 
@@ -125,8 +129,16 @@ class Summary:
         return self.files["failed"] > 0
 
 
-def _row(path: str, sha: str | None, size: int | None, fmt: str, status: str, code: str | None, error: str | None,
-         duplicate_of: str | None = None) -> Row:
+def _row(
+    path: str,
+    sha: str | None,
+    size: int | None,
+    fmt: str,
+    status: str,
+    code: str | None,
+    error: str | None,
+    duplicate_of: str | None = None,
+) -> Row:
     return {
         "source_path": path,
         "source_sha256": sha,
@@ -151,8 +163,9 @@ class Plan:
     unchanged: set[str]
 
 
-def plan(candidates: Iterable[discover.Candidate], old: dict[str, Row], settings: Settings,
-         reprocess: bool = False) -> Plan:
+def plan(
+    candidates: Iterable[discover.Candidate], old: dict[str, Row], settings: Settings, reprocess: bool = False
+) -> Plan:
     """Decide, per file, whether it is unchanged, a duplicate, unreadable or to be parsed."""
     cands = list(candidates)
     in_run = {c.path for c in cands}
@@ -174,13 +187,23 @@ def plan(candidates: Iterable[discover.Candidate], old: dict[str, Row], settings
             rows[c.path] = _row(c.path, None, None, "-", "failed", e.code, str(e))
             continue
         except OSError as e:
-            rows[c.path] = _row(c.path, None, None, "-", "failed", "unreadable", f"cannot be read ({e.strerror or e})")
+            rows[c.path] = _row(
+                c.path, None, None, "-", "failed", "unreadable", f"cannot be read ({e.strerror or e})"
+            )
             continue
         sha, size, fmt = discover.sha256_of(data), len(data), discover.detect_format(data)
         del data
         if sha in owner and owner[sha] != c.path:
-            rows[c.path] = _row(c.path, sha, size, fmt, "skipped", "duplicate",
-                                f"same content as {owner[sha]}", duplicate_of=owner[sha])
+            rows[c.path] = _row(
+                c.path,
+                sha,
+                size,
+                fmt,
+                "skipped",
+                "duplicate",
+                f"same content as {owner[sha]}",
+                duplicate_of=owner[sha],
+            )
             continue
         owner[sha] = c.path
         prev = old.get(c.path)
@@ -195,7 +218,20 @@ def plan(candidates: Iterable[discover.Candidate], old: dict[str, Row], settings
             unchanged.add(c.path)
             continue
         if fmt in discover.NOT_DOCUMENTS:
-            rows[c.path] = _row(c.path, sha, size, fmt, "skipped", "not_a_document", discover.UNSUPPORTED[fmt])
+            if discover.claims_document(c.path):  # named like a submission: a damaged upload
+                rows[c.path] = _row(
+                    c.path,
+                    sha,
+                    size,
+                    fmt,
+                    "failed",
+                    "corrupt",
+                    "named like a document but its content is neither .docx nor PDF (damaged upload?)",
+                )
+            else:
+                rows[c.path] = _row(
+                    c.path, sha, size, fmt, "skipped", "not_a_document", discover.UNSUPPORTED[fmt]
+                )
             continue
         if fmt not in PARSEABLE:
             code = "needs_ocr" if fmt == "image" else "empty" if fmt == "empty" else "unsupported_format"
@@ -277,7 +313,7 @@ def ingest(
                 progress(n, total)
             if done_since_commit >= commit_every or time.monotonic() - last_commit >= commit_seconds:
                 commit()
-        if done_since_commit or state != committed or manifest is None and summary.commits == 0:
+        if done_since_commit or state != committed or (manifest is None and summary.commits == 0):
             commit()
     for path in sorted({c for c in the_plan.rows} | {j.path for j in the_plan.jobs}):
         row = state[path]

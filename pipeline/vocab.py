@@ -8,6 +8,7 @@ cell's position.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 
 from parsers.numbers import parse_points
@@ -32,17 +33,12 @@ from schemas.labels import (
 )
 
 
-def _lookup(table: dict[str, str] | object, key: str) -> str | None:
-    assert hasattr(table, "get")
-    hit = table.get(key)  # type: ignore[attr-defined]
-    if hit is not None:
-        return str(hit)
-    base, _ = split_paren_tail(key)
-    if base != key:
-        hit = table.get(base)  # type: ignore[attr-defined]
-        if hit is not None:
-            return str(hit)
-    return None
+def _lookup(table: Mapping[str, str], key: str) -> str | None:
+    hit = table.get(key)
+    if hit is None:
+        base, _ = split_paren_tail(key)
+        hit = table.get(base) if base != key else None
+    return hit
 
 
 def header_field(key: str) -> str | None:
@@ -136,7 +132,7 @@ _POINTS = re.compile(r"^(.*?)\(?(\d+(?:\.\d+)?)分\)?$")
 
 
 def split_points(key: str) -> tuple[str, Decimal | None]:
-    """"产出指标(50分)" → ("产出指标", 50); "产出指标" → ("产出指标", None)."""
+    """ "产出指标(50分)" → ("产出指标", 50); "产出指标" → ("产出指标", None)."""
     m = _POINTS.match(key)
     if not m or not m.group(1):
         return key, None
@@ -170,13 +166,11 @@ def level1_of_level2(level2: str | None) -> str | None:
     return LEVEL2_PARENT.get(level2) if level2 else None
 
 
-_TITLE_NOISE = re.compile(
-    r"^附件\d*[:.、]?|\(?(?:19|20)\d{2}年度?\)?|\((?:修改|修订|草稿)\)|[\d]{4}年度?"
-)
+_TITLE_NOISE = re.compile(r"^附件\d*[:.、]?|\(?(?:19|20)\d{2}年度?\)?|\((?:修改|修订|草稿)\)|[\d]{4}年度?")
 
 
 def title_kind(key: str) -> str | None:
-    """"form" for a 项目支出绩效自评表 title, a sibling's name for a sibling title, else None.
+    """ "form" for a 项目支出绩效自评表 title, a sibling's name for a sibling title, else None.
 
     A title is short and ends with 表 once the year and "附件N" are removed; a 填表说明 sentence
     that mentions the form does not end with 表.

@@ -54,7 +54,12 @@ class Manifest:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"schema_version": self.schema_version, "profile": self.profile, "commit": self.commit, "files": self.files},
+            {
+                "schema_version": self.schema_version,
+                "profile": self.profile,
+                "commit": self.commit,
+                "files": self.files,
+            },
             ensure_ascii=False,
             indent=1,
             sort_keys=True,
@@ -168,7 +173,9 @@ class Dataset:
             manifest = Manifest(SCHEMA_VERSION, profile, number, files)
             (stage / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
             _write_synced(stage / MANIFEST, manifest.to_json().encode("utf-8"))
-            for d in sorted({(stage / f).parent for fs in files.values() for f in fs} | {stage / MANIFEST.parent}):
+            for d in sorted(
+                {(stage / f).parent for fs in files.values() for f in fs} | {stage / MANIFEST.parent}
+            ):
                 _fsync_dir(d)
             _fsync_dir(stage)
             self._swap_in(stage)
@@ -194,7 +201,9 @@ class Dataset:
                 os.rename(aside, stage)
         _fsync_dir(self.root.parent)
 
-    def _carry_over(self, old: Manifest | None, table: str, drop: list[str], stage: Path, number: int) -> list[str]:
+    def _carry_over(
+        self, old: Manifest | None, table: str, drop: list[str], stage: Path, number: int
+    ) -> list[str]:
         if old is None:
             return []
         out: list[str] = []
@@ -206,7 +215,9 @@ class Dataset:
                 if pc.any(hit).as_py():
                     keep = pq.read_table(src, schema=TABLES[table]).filter(pc.invert(hit))
                     if keep.num_rows:
-                        out.append(self._write_file(stage, table, _rel_dir(rel), keep, f"part-{number:06d}-r"))
+                        out.append(
+                            self._write_file(stage, table, _rel_dir(rel), keep, f"part-{number:06d}-r")
+                        )
                     continue
             dst = stage / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
@@ -231,7 +242,11 @@ class Dataset:
             mask = pc.is_null(years) if year is None else pc.equal(years, year)
             part = data.filter(mask)
             label = "__HIVE_DEFAULT_PARTITION__" if year is None else str(year)
-            out.append(self._write_file(stage, table, f"{table}/{PARTITION_COLUMN}={label}", part, f"part-{number:06d}"))
+            out.append(
+                self._write_file(
+                    stage, table, f"{table}/{PARTITION_COLUMN}={label}", part, f"part-{number:06d}"
+                )
+            )
         return out
 
     def _write_file(self, stage: Path, table: str, rel_dir: str, data: pa.Table, stem: str) -> str:

@@ -209,11 +209,11 @@ KEYS: Final = MappingProxyType(
 
 def fits(value: Decimal, type_: pa.Decimal128Type) -> bool:
     """True when ``value`` can be stored in ``type_`` without rounding or overflow."""
-    sign, digits, exponent = value.as_tuple()
+    _, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):
         return False
     scale = max(0, -exponent)
     if scale > type_.scale:
         return False
     integer_digits = max(0, len(digits) + exponent)
-    return integer_digits <= type_.precision - type_.scale
+    return bool(integer_digits <= type_.precision - type_.scale)

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from docxkit import C, Doc, Row
 
 STD_FUND_HEADERS = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
-STD_IND_HEADERS = ["一级指标", "二级指标", "三级指标", "年度\n指标值", "实际\n完成值", "分值", "得分", "偏差原因分析及改进措施"]
+STD_IND_HEADERS = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度\n指标值",
+    "实际\n完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
 WIDTHS = [1.0, 1.6, 1.7, 4.2, 1.9, 1.9, 1.1, 1.1, 3.2]
 
 

@@ -1,0 +1,28 @@
+"""Shared fixtures: the sample_docs dataset is built once per session, by the real pipeline."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from pipeline.run import InProcess, Settings, ingest
+from pipeline.writer import Dataset
+from schemas.rules import NATIONAL
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_docs"
+
+
+@pytest.fixture(scope="session")
+def sample_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    out = tmp_path_factory.mktemp("ds") / "dataset"
+    ds = Dataset(out)
+    cwd = os.getcwd()
+    os.chdir(ROOT)  # paths in sources are as given: "sample_docs/…"
+    try:
+        ingest(["sample_docs"], ds, Settings(profile=NATIONAL), InProcess())
+    finally:
+        os.chdir(cwd)
+    return ds

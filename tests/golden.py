@@ -1,0 +1,156 @@
+"""Golden files: the meaning of each sample document, checked by a person against the document.
+
+``sample_docs/expected/<sample>.json`` holds, per sample, the ``sources`` outcome and for each form
+its header fields, fund lines, indicators and findings (rule id + where). Numbers are strings
+compared as exact decimals ("10" == "10.00"). Ids, messages and provenance are not part of a
+golden file: they are the code's business; the values are the document's.
+
+``project(dataset, path)`` builds the same projection from a written dataset, so the test compares
+like with like. ``JIXIAO_REGEN_GOLDEN=1`` writes projections over the golden files for review
+(``git diff``) — never in CI (``test_regen_flag_off_in_ci``).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from pipeline.writer import Dataset
+
+FORM_FIELDS = (
+    "form_index",
+    "year",
+    "project_name",
+    "department",
+    "implementing_unit",
+    "money_unit",
+    "goal_expected",
+    "goal_actual",
+    "total_weight_reported",
+    "total_score_reported",
+    "grade_reported",
+)
+FUND_FIELDS = (
+    "line",
+    "label_raw",
+    "budget_initial",
+    "budget_full_year",
+    "executed",
+    "weight",
+    "score",
+    "rate_reported",
+)
+INDICATOR_FIELDS = (
+    "seq",
+    "level1",
+    "level2",
+    "level3",
+    "target_raw",
+    "actual_raw",
+    "weight",
+    "score",
+    "deviation_note",
+    "target_op",
+    "target_value",
+    "target_unit",
+    "actual_op",
+    "actual_value",
+    "actual_unit",
+)
+FINDING_FIELDS = ("rule_id", "fund_line", "indicator_seq")
+SOURCE_FIELDS = ("status", "error_code", "forms_found")
+
+
+def _plain(v: Any) -> Any:
+    return format(v.normalize(), "f") if isinstance(v, Decimal) else v
+
+
+def _pick(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: _plain(row[f]) for f in fields}
+
+
+class Tables:
+    """The dataset's tables as lists of dicts, indexed for projection."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        def rows(name: str) -> list[dict[str, Any]]:
+            table: pa.Table = dataset.read(name)
+            return table.to_pylist()
+
+        self.sources = {r["source_path"]: r for r in rows("sources")}
+        self.forms = rows("forms")
+        self.funds = rows("funds")
+        self.indicators = rows("indicators")
+        self.findings = rows("findings")
+
+
+def project(tables: Tables, path: str) -> dict[str, Any]:
+    src = tables.sources[path]
+    out: dict[str, Any] = {"source": _pick(src, SOURCE_FIELDS)}
+    out["source"]["skipped_kinds"] = sorted(p.split(" ", 1)[0].split(":", 1)[0] for p in src["skipped_parts"])
+    forms = sorted(
+        (
+            f
+            for f in tables.forms
+            if f["source_sha256"] == src["source_sha256"] and src["duplicate_of"] is None
+        ),
+        key=lambda f: f["form_index"],
+    )
+    out["forms"] = []
+    for form in forms:
+        fid = form["form_id"]
+        entry = _pick(form, FORM_FIELDS)
+        entry["funds"] = [
+            _pick(r, FUND_FIELDS)
+            for r in sorted((r for r in tables.funds if r["form_id"] == fid), key=lambda r: r["line_seq"])
+        ]
+        entry["indicators"] = [
+            _pick(r, INDICATOR_FIELDS)
+            for r in sorted((r for r in tables.indicators if r["form_id"] == fid), key=lambda r: r["seq"])
+        ]
+        entry["findings"] = sorted(
+            (_pick(r, FINDING_FIELDS) for r in tables.findings if r["form_id"] == fid),
+            key=lambda f: (f["rule_id"], f["fund_line"] or "", f["indicator_seq"] or 0),
+        )
+        out["forms"].append(entry)
+    return out
+
+
+NUMERIC = frozenset(
+    {
+        "total_weight_reported",
+        "total_score_reported",
+        "budget_initial",
+        "budget_full_year",
+        "executed",
+        "weight",
+        "score",
+        "rate_reported",
+        "target_value",
+        "actual_value",
+    }
+)
+
+
+def normalise(v: Any, key: str | None = None) -> Any:
+    """Numeric fields compare as exact decimals ("10" == "10.00"); everything else as is."""
+    if isinstance(v, dict):
+        return {k: normalise(x, k) for k, x in v.items()}
+    if isinstance(v, list):
+        return [normalise(x) for x in v]
+    if key in NUMERIC and v is not None:
+        return Decimal(str(v)).normalize()
+    return v
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def dump(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
