@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -51,6 +52,7 @@ P, TBL, TR, TC, SDT, SDT_CONTENT, CUSTOM_XML = (
     _q("customXml"),
 )
 VAL: Final = _q("val")
+TC_PR, GRID_SPAN, V_MERGE, H_MERGE = _q("tcPr"), _q("gridSpan"), _q("vMerge"), _q("hMerge")
 
 # Text-bearing elements of a paragraph, in document order, outside deleted or duplicated content.
 # mc:Fallback repeats mc:Choice; text boxes (w:txbxContent) are drawings, not cell text.
@@ -131,10 +133,25 @@ def _parse_xml(data: bytes, name: str) -> etree._Element:
     return root
 
 
-def _paragraph_text(p: etree._Element) -> str:
+_TEXT_TAGS: Final = tuple(_q(t) for t in ("t", "tab", "br", "cr", "sym", "noBreakHyphen"))
+_HIDDEN_TAGS: Final = (
+    _q("del"),
+    _q("moveFrom"),
+    _q("txbxContent"),
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
+)
+
+
+def _has_hidden_content(root: etree._Element) -> bool:
+    """Whether any text sits in deletions, moves, text boxes or fallbacks (rare in forms)."""
+    return next(root.iter(*_HIDDEN_TAGS), None) is not None
+
+
+def _paragraph_text(p: etree._Element, careful: bool = True) -> str:
+    """The paragraph's visible text. ``careful=False`` (no hidden content anywhere in the
+    document) takes a fast path: a plain descendant walk instead of the filtering XPath."""
     parts: list[str] = []
-    found = _RUN_CONTENT(p)
-    assert isinstance(found, list)
+    found: Iterable[object] = _RUN_CONTENT(p) if careful else p.iter(*_TEXT_TAGS)  # type: ignore[assignment]
     for el in found:
         if not isinstance(el, etree._Element):
             continue
@@ -207,16 +224,17 @@ class _CellBuilder:
 class _DocumentWalker:
     """Walks one document; holds only per-document state (table counter, output lists)."""
 
-    def __init__(self) -> None:
+    def __init__(self, careful: bool) -> None:
         self.blocks: list[Block] = []
         self.n_tables = 0
         self.n_paragraphs = 0
         self.warnings: list[str] = []
+        self.careful = careful
 
     def walk_body(self, body: etree._Element) -> None:
         for el in _blocks(body):
             if el.tag == P:
-                text = clean_text(_paragraph_text(el))
+                text = clean_text(_paragraph_text(el, self.careful))
                 if text:
                     self.blocks.append(Paragraph(self.n_paragraphs, text))
                     self.n_paragraphs += 1
@@ -238,28 +256,27 @@ class _DocumentWalker:
             tr_pr = tr.find(_q("trPr"))
             if tr_pr is not None and tr_pr.find(_q("del")) is not None:
                 continue  # a tracked row deletion
-            col = _int_attr(tr_pr.find(_q("gridBefore")) if tr_pr is not None else None, 0)
-            touched: set[int] = set()
+            first_col = col = _int_attr(tr_pr.find(_q("gridBefore")) if tr_pr is not None else None, 0)
             prev: _CellBuilder | None = None
             for tc in _children(tr, TC):
-                tc_pr = tc.find(_q("tcPr"))
                 span = 1
                 vmerge: str | None = None
                 hmerge: str | None = None
+                tc_pr = tc.find(TC_PR)
                 if tc_pr is not None:
-                    span = max(1, _int_attr(tc_pr.find(_q("gridSpan")), 1))
-                    vm = tc_pr.find(_q("vMerge"))
-                    if vm is not None:
-                        vmerge = vm.get(VAL, "continue")
-                    hm = tc_pr.find(_q("hMerge"))
-                    if hm is not None:
-                        hmerge = hm.get(VAL, "continue")
+                    for prop in tc_pr:
+                        ptag = prop.tag
+                        if ptag == GRID_SPAN:
+                            span = max(1, _int_attr(prop, 1))
+                        elif ptag == V_MERGE:
+                            vmerge = prop.get(VAL, "continue")
+                        elif ptag == H_MERGE:
+                            hmerge = prop.get(VAL, "continue")
                 text = self.cell_text(tc, index, nested)
                 if hmerge == "continue" and prev is not None:
                     prev.col_span += span
                     if text:
                         prev.text = f"{prev.text}\n{text}" if prev.text else text
-                    touched.update(range(col, col + span))
                     col += span
                     continue
                 above = open_v.get(col) if vmerge == "continue" else None
@@ -275,13 +292,12 @@ class _DocumentWalker:
                         open_v.pop(c, None)
                     if vmerge is not None:  # restart (or a continue with nothing above it)
                         open_v[col] = cell
-                touched.update(range(col, col + span))
                 prev = cell
                 col += span
             n_cols = max(
                 n_cols, col + _int_attr(tr_pr.find(_q("gridAfter")) if tr_pr is not None else None, 0)
             )
-            for c in [c for c in open_v if c not in touched]:
+            for c in [c for c in open_v if c < first_col or c >= col]:
                 del open_v[c]  # a short row ends the vertical merge in the columns it lacks
             r += 1
         frozen = tuple(
@@ -294,7 +310,7 @@ class _DocumentWalker:
         lines: list[str] = []
         for el in _blocks(tc):
             if el.tag == P:
-                lines.append(_paragraph_text(el))
+                lines.append(_paragraph_text(el, self.careful))
             else:
                 nested.extend(self.table(el, nested_in=table_index))
         return "\n".join(lines)
@@ -306,6 +322,6 @@ def parse_docx(data: bytes, options: ParseOptions) -> RawDocument:
     body = root.find(_q("body"))
     if body is None:
         raise CorruptDocument("word/document.xml has no w:body")
-    walker = _DocumentWalker()
+    walker = _DocumentWalker(careful=_has_hidden_content(body))
     walker.walk_body(body)
     return RawDocument("docx", tuple(walker.blocks), warnings=tuple(walker.warnings))

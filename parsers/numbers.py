@@ -11,6 +11,7 @@ Value conventions are from RULES.md §4.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -240,6 +241,7 @@ def _strip_op(s: str) -> tuple[str | None, str]:
     return None, s
 
 
+@functools.lru_cache(maxsize=16384)
 def parse_quantity(text: str | None) -> Quantity:
     """A target or actual value: operator, qualifier, number (or range), unit; else text or blank.
 

@@ -14,6 +14,7 @@ at all, no trailing colon. Only used to look labels up in ``schemas.labels``; ne
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -69,8 +70,11 @@ def clean_text(raw: str | None) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=16384)
 def label_key(text: str | None) -> str:
-    """The lookup key of a printed label: NFKC, no whitespace, no trailing colon."""
+    """The lookup key of a printed label: NFKC, no whitespace, no trailing colon.
+
+    Memoised: forms repeat the same labels thousands of times in a batch (a pure function)."""
     if not text:
         return ""
     key = unicodedata.normalize("NFKC", clean_text(text))

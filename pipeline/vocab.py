@@ -1,5 +1,7 @@
 """Label lookups: printed label keys → canonical fields, using the vocabulary in ``schemas``.
 
+The lookups are pure functions of the key, memoised (a batch sees the same labels again and again).
+
 Each lookup tries the key as printed, then without a trailing parenthetical ("全年预算数(A)"),
 then a few containment rules for labels the vocabulary does not list; it never looks at a
 cell's position.
@@ -7,6 +9,7 @@ cell's position.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -41,10 +44,12 @@ def _lookup(table: Mapping[str, str], key: str) -> str | None:
     return hit
 
 
+@functools.lru_cache(maxsize=8192)
 def header_field(key: str) -> str | None:
     return _lookup(HEADER_FIELDS, key)
 
 
+@functools.lru_cache(maxsize=8192)
 def fund_column(key: str) -> str | None:
     hit = _lookup(FUND_COLUMNS, key)
     if hit:
@@ -79,6 +84,7 @@ def is_funds_block_label(key: str) -> bool:
 _QIZHONG = re.compile(r"^(?:其中|含)[:：]?")
 
 
+@functools.lru_cache(maxsize=8192)
 def fund_line(key: str) -> str | None:
     """Fund row label → total / fiscal / carryover / other."""
     k = _QIZHONG.sub("", key)
@@ -96,6 +102,7 @@ def fund_line(key: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
 def goal_column(key: str) -> str | None:
     return _lookup(GOAL_COLUMNS, key)
 
@@ -104,14 +111,17 @@ def is_goal_block_label(key: str) -> bool:
     return key in GOAL_BLOCK_LABELS
 
 
+@functools.lru_cache(maxsize=8192)
 def indicator_column(key: str) -> str | None:
     return _lookup(INDICATOR_COLUMNS, key)
 
 
+@functools.lru_cache(maxsize=8192)
 def is_framework_column(key: str) -> bool:
     return key in FRAMEWORK_COLUMNS or split_paren_tail(key)[0] in FRAMEWORK_COLUMNS
 
 
+@functools.lru_cache(maxsize=8192)
 def is_monitoring_column(key: str) -> bool:
     return key in MONITORING_COLUMNS or bool(re.match(r"^1-\d{1,2}月(?:执行|完成|实际|累计)", key))
 
@@ -139,6 +149,7 @@ def split_points(key: str) -> tuple[str, Decimal | None]:
     return m.group(1).rstrip("(:"), parse_points(m.group(2))
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_level1(key: str) -> tuple[str | None, Decimal | None, bool]:
     """(canonical name, declared points, recognised) of a printed level-1 label."""
     if not key:
@@ -148,6 +159,7 @@ def canonical_level1(key: str) -> tuple[str | None, Decimal | None, bool]:
     return (hit, points, True) if hit else (name, points, False)
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_level2(key: str) -> tuple[str | None, bool]:
     if not key:
         return None, True
@@ -169,6 +181,7 @@ def level1_of_level2(level2: str | None) -> str | None:
 _TITLE_NOISE = re.compile(r"^附件\d*[:.、]?|\(?(?:19|20)\d{2}年度?\)?|\((?:修改|修订|草稿)\)|[\d]{4}年度?")
 
 
+@functools.lru_cache(maxsize=8192)
 def title_kind(key: str) -> str | None:
     """ "form" for a 项目支出绩效自评表 title, a sibling's name for a sibling title, else None.
 

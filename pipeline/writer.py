@@ -120,7 +120,7 @@ class Dataset:
         files = m.files.get(table, []) if m else []
         if not files:
             return schema.empty_table() if columns is None else schema.empty_table().select(columns)
-        parts = [pq.read_table(self.root / f, columns=columns, schema=schema) for f in files]
+        parts = [_read_file(self.root / f, table, columns) for f in files]
         return pa.concat_tables(parts)
 
     # ------------------------------------------------------------------ writing
@@ -210,10 +210,10 @@ class Dataset:
         for rel in old.files.get(table, []):
             src = self.root / rel
             if drop:
-                shas = pq.read_table(src, columns=["source_sha256"]).column(0)
+                shas = _read_file(src, table, ["source_sha256"]).column(0)
                 hit = pc.is_in(shas, value_set=pa.array(drop, pa.string()))
                 if pc.any(hit).as_py():
-                    keep = pq.read_table(src, schema=TABLES[table]).filter(pc.invert(hit))
+                    keep = _read_file(src, table, None).filter(pc.invert(hit))
                     if keep.num_rows:
                         out.append(
                             self._write_file(stage, table, _rel_dir(rel), keep, f"part-{number:06d}-r")
@@ -258,10 +258,29 @@ class Dataset:
             n += 1
             rel = f"{rel_dir}/{stem}-{n}.parquet"
         path = stage / rel
-        pq.write_table(data.cast(TABLES[table]), path, compression="zstd")
+        data = data.cast(TABLES[table])
+        if table in PARTITIONED:
+            # The partition value lives in the path only: a copy inside the file makes readers
+            # that infer the partition as a dictionary (pandas.read_parquet) refuse the dataset.
+            data = data.drop_columns([PARTITION_COLUMN])
+        pq.write_table(data, path, compression="zstd")
         with open(path, "rb+") as fh:
             os.fsync(fh.fileno())
         return rel
+
+
+def _read_file(path: Path, table: str, columns: list[str] | None) -> pa.Table:
+    """One Parquet file with the declared types. (``ParquetFile``, not ``pq.read_table``: the
+    latter goes through the dataset layer and imports pandas, a quarter second per process.)"""
+    schema = TABLES[table]
+    target = schema if columns is None else pa.schema([schema.field(c) for c in columns])
+    in_file = [n for n in target.names if not (table in PARTITIONED and n == PARTITION_COLUMN)]
+    data = pq.ParquetFile(path).read(columns=in_file)
+    if len(in_file) < len(target.names):
+        value = path.parent.name.split("=", 1)[1]
+        year = None if value == "__HIVE_DEFAULT_PARTITION__" else int(value)
+        data = data.append_column(PARTITION_COLUMN, pa.array([year] * data.num_rows, pa.int32()))
+    return data.select(target.names).cast(target)
 
 
 def _rel_dir(rel: str) -> str:

@@ -6,7 +6,9 @@ Money is ``decimal128(20, 6)`` in 万元 (a 元 amount with 分 converts exactly
 something on paper, ``provenance``: the cells it was read from (table, grid row/col; for PDF the
 page and box).
 
-The child tables are hive-partitioned by ``year`` (``year=2021/``); ``sources`` is not partitioned.
+The child tables are hive-partitioned by ``year`` (``year=2021/``; ``__HIVE_DEFAULT_PARTITION__``
+when no year is printed); the year is in the path only, so read them as a dataset with hive
+partitioning. ``sources`` is not partitioned.
 """
 
 from __future__ import annotations

@@ -66,6 +66,18 @@ def test_tables_read_back_with_duckdb(sample_dataset: Dataset) -> None:
     assert con.execute("SELECT count(*) FROM forms WHERE year = 2021").fetchone()[0] >= 1  # type: ignore[index]
 
 
+def test_tables_read_back_with_pandas_and_polars(sample_dataset: Dataset) -> None:
+    import pandas as pd
+    import polars as pl
+
+    root = sample_dataset.root
+    forms = pd.read_parquet(root / "forms")  # pandas goes through pyarrow's hive discovery
+    assert {"form_id", "year", "project_name"} <= set(forms.columns) and len(forms) >= 17
+    indicators = pl.read_parquet(root / "indicators" / "**" / "*.parquet", hive_partitioning=True)
+    weights = indicators.group_by("form_id").agg(pl.col("weight").sum())
+    assert weights.height == len(forms)
+
+
 def test_seed_form_findings(sample_dataset: Dataset) -> None:
     con = duckdb.connect()
     root = sample_dataset.root

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): throughput measured on generated corpora, never in tests."""
