@@ -367,6 +367,20 @@ def _comparable(target: Quantity, actual: Quantity) -> bool:
 POSITIVE_OPS = frozenset({"≥", ">", "=", None})
 
 
+def _overshoots(t: Quantity, a: Quantity, profile: Profile) -> bool:
+    """A met positive target exceeded by the profile's ratio (values known to be numeric)."""
+    assert t.value is not None and a.value is not None
+    return t.op in POSITIVE_OPS and t.value > 0 and a.value >= profile.overshoot_ratio * t.value
+
+
+def _printed(ind: Indicator, which: str) -> str:
+    """A target/actual as the auditor sees it on paper, with its 指标性质/度量单位 columns."""
+    raw = ind.target_raw if which == "target" else ind.actual_raw
+    nature = ind.nature_raw if which == "target" else None
+    unit = ind.unit_raw if ind.unit_raw and raw and not raw.endswith(ind.unit_raw) else None
+    return f"{nature or ''}{raw or '空'}{unit or ''}"
+
+
 def formula_score(
     op: str | None, a: Decimal, b: Decimal, w: Decimal, profile: Profile
 ) -> tuple[Decimal, str]:
@@ -382,9 +396,10 @@ def formula_score(
         return (1 - (b - a) / a) * w, "反向指标（分值×(1−(完成值−指标值)÷指标值)）"
     if a == 0:
         return (w if b <= 0 else ZERO), "等于0的指标（完成值为0得满分）"
+    kind = "等于指标" if op == "=" else "正向指标"
     if b >= a:
-        return w, "正向指标（完成值达到指标值得满分）"
-    return w * b / a, "正向指标（分值×完成值÷指标值）"
+        return w, f"{kind}（完成值达到指标值得满分）"
+    return w * b / a, f"{kind}（分值×完成值÷指标值）"
 
 
 def quant_score(ctx: Context) -> Iterator[Finding]:
@@ -393,8 +408,7 @@ def quant_score(ctx: Context) -> Iterator[Finding]:
         if ind.weight is None or ind.score is None or not _comparable(t, a):
             continue
         assert t.value is not None and a.value is not None
-        overshoot = t.op in POSITIVE_OPS and t.value > 0 and a.value >= ctx.profile.overshoot_ratio * t.value
-        if overshoot and ind.score <= ind.weight:
+        if _overshoots(t, a, ctx.profile) and ind.score <= ind.weight:
             continue  # 2020: a score may be cut for a target set too low (see IND_OVERSHOOT)
         expected, formula = formula_score(t.op, t.value, a.value, ind.weight, ctx.profile)
         diff = abs(ind.score - expected)
@@ -405,8 +419,8 @@ def quant_score(ctx: Context) -> Iterator[Finding]:
                 expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
                 actual_value=ind.score,
                 name=_name(ind),
-                target=ind.target_raw,
-                actual=ind.actual_raw,
+                target=_printed(ind, "target"),
+                actual=_printed(ind, "actual"),
                 formula=formula,
                 expected=fmt(expected, 2),
                 score=fmt(ind.score),
@@ -458,7 +472,7 @@ def overshoot(ctx: Context) -> Iterator[Finding]:
         if ind.weight is None or ind.score is None or not _comparable(t, a):
             continue
         assert t.value is not None and a.value is not None
-        if t.op not in POSITIVE_OPS or t.value <= 0 or a.value < ratio * t.value:
+        if not _overshoots(t, a, ctx.profile):
             continue
         if ind.score >= ind.weight and _no_reason(ind.deviation_note):
             yield ctx.finding(
@@ -467,8 +481,8 @@ def overshoot(ctx: Context) -> Iterator[Finding]:
                 expected_value=t.value * ratio,
                 actual_value=a.value,
                 name=_name(ind),
-                actual=ind.actual_raw,
-                target=ind.target_raw,
+                actual=_printed(ind, "actual"),
+                target=_printed(ind, "target"),
                 ratio=pct(a.value / t.value),
                 threshold=pct(ratio),
                 score=fmt(ind.score),

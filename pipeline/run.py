@@ -193,6 +193,26 @@ def plan(
             continue
         sha, size, fmt = discover.sha256_of(data), len(data), discover.detect_format(data)
         del data
+        if fmt in discover.NOT_DOCUMENTS:
+            if discover.claims_document(c.path):  # named like a submission: a damaged upload
+                rows[c.path] = _row(
+                    c.path,
+                    sha,
+                    size,
+                    fmt,
+                    "failed",
+                    "corrupt",
+                    "named like a document but its content is neither .docx nor PDF (damaged upload?)",
+                )
+            else:
+                rows[c.path] = _row(
+                    c.path, sha, size, fmt, "skipped", "not_a_document", discover.UNSUPPORTED[fmt]
+                )
+            continue
+        if fmt not in PARSEABLE:
+            code = "needs_ocr" if fmt == "image" else "empty" if fmt == "empty" else "unsupported_format"
+            rows[c.path] = _row(c.path, sha, size, fmt, "failed", code, discover.UNSUPPORTED[fmt])
+            continue
         if sha in owner and owner[sha] != c.path:
             rows[c.path] = _row(
                 c.path,
@@ -216,26 +236,6 @@ def plan(
         ):
             rows[c.path] = prev
             unchanged.add(c.path)
-            continue
-        if fmt in discover.NOT_DOCUMENTS:
-            if discover.claims_document(c.path):  # named like a submission: a damaged upload
-                rows[c.path] = _row(
-                    c.path,
-                    sha,
-                    size,
-                    fmt,
-                    "failed",
-                    "corrupt",
-                    "named like a document but its content is neither .docx nor PDF (damaged upload?)",
-                )
-            else:
-                rows[c.path] = _row(
-                    c.path, sha, size, fmt, "skipped", "not_a_document", discover.UNSUPPORTED[fmt]
-                )
-            continue
-        if fmt not in PARSEABLE:
-            code = "needs_ocr" if fmt == "image" else "empty" if fmt == "empty" else "unsupported_format"
-            rows[c.path] = _row(c.path, sha, size, fmt, "failed", code, discover.UNSUPPORTED[fmt])
             continue
         jobs.append(Job(c.path, sha, size, fmt))
     return Plan(rows, jobs, unchanged)

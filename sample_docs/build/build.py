@@ -582,19 +582,7 @@ def split_over_two_tables(doc: Doc) -> None:
     """The header/funds/goal table and the indicator table are two Word tables with text between."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(
-        doc,
-        _road_spec(
-            split_before_indicators=True,
-            between_tables=["（续表）"],
-            funds=[
-                Fund("年度资金总额", ["800", "850", "833", "10", "98%", "9.8"]),
-                Fund("其中：当年财政拨款", ["800", "800", "790", DASH, "98.75%", DASH]),
-                Fund("上年结转资金", ["", "50", "43", DASH, "86%", DASH]),
-                Fund("其他资金", ["", "", "", DASH, "", DASH]),
-            ],
-        ),
-    )
+    national_form(doc, _road_spec(split_before_indicators=True, between_tables=["（续表）"]))
 
 
 def yuan_units_thousands_separators(doc: Doc) -> None:
