@@ -116,3 +116,52 @@ def build_corpus(out: Path, n_docs: int, seed: int = 7) -> int:
         (out / f"form_{n:05d}.docx").write_bytes(_stamp(templates[t], n))
         forms += 2 if t % 5 == 4 else 1
     return forms
+
+
+def build_pdf_corpus(out: Path, n_docs: int, seed: int = 7) -> tuple[int, int]:
+    """``n_docs`` PDFs: the templates exported once by LibreOffice (``soffice`` must be on PATH),
+    then copied with a distinct trailing comment (after ``%%EOF``, ignored by readers) so every
+    file has its own sha256. Returns (forms, pages)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    import pdfplumber
+
+    rng = random.Random(seed)
+    templates = _templates(rng)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-pdf-") as tmp:
+        src = Path(tmp)
+        for t, data in enumerate(templates):
+            (src / f"t{t:02d}.docx").write_bytes(data)
+        soffice = shutil.which("soffice") or shutil.which("libreoffice")
+        if soffice is None:
+            raise SystemExit("the PDF benchmark needs LibreOffice (soffice) to export its corpus")
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{src}/lo",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(src),
+                *sorted(str(p) for p in src.glob("*.docx")),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        pdfs = [(src / f"t{t:02d}.pdf").read_bytes() for t in range(TEMPLATES)]
+        pages_per = []
+        for t in range(TEMPLATES):
+            with pdfplumber.open(src / f"t{t:02d}.pdf") as pdf:
+                pages_per.append(len(pdf.pages))
+    forms = pages = 0
+    for n in range(n_docs):
+        t = n % TEMPLATES
+        (out / f"form_{n:05d}.pdf").write_bytes(pdfs[t] + f"\n% jixiao bench copy {n:05d}\n".encode())
+        forms += 2 if t % 5 == 4 else 1
+        pages += pages_per[t]
+    return forms, pages

@@ -7,5 +7,6 @@ from typing import Final
 
 from parsers.base import Parser
 from parsers.docx import parse_docx
+from parsers.pdf import parse_pdf
 
-PARSERS: Final[MappingProxyType[str, Parser]] = MappingProxyType({"docx": parse_docx})
+PARSERS: Final[MappingProxyType[str, Parser]] = MappingProxyType({"docx": parse_docx, "pdf": parse_pdf})

@@ -42,6 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         help="rule profile (default: national)",
     )
     ing.add_argument("--reprocess", action="store_true", help="parse every input again, even if unchanged")
+    ing.add_argument(
+        "--timeout", type=float, default=120.0, metavar="S", help="seconds one file may take (0 = none)"
+    )
     ing.add_argument("--fail-fast", action="store_true", help="stop at the first error (development)")
 
     sub.add_parser("rules", help="list the rules and the rule profiles")
@@ -79,7 +82,7 @@ def _ingest(args: argparse.Namespace) -> int:
     if not inputs:
         print("jixiao ingest: no inputs (give files/folders or --list FILE)", file=sys.stderr)
         return EXIT_RUN_FAILED
-    settings = Settings(profile=PROFILES[args.profile], fail_fast=args.fail_fast)
+    settings = Settings(profile=PROFILES[args.profile], time_limit=args.timeout, fail_fast=args.fail_fast)
     dataset = Dataset(args.out)
     summary = ingest(inputs, dataset, settings, InProcess(), reprocess=args.reprocess)
     _print_summary(summary, dataset, args.out)

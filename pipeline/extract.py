@@ -51,6 +51,13 @@ def extract(
             raise
         log.exception("internal error on %s", source.path)
         return SourceResult(source, "failed", "internal", f"internal error ({type(e).__name__}: {e})")
+    ocr = (
+        f"pages {', '.join(map(str, doc.ocr_pages))} have no usable text and need OCR"
+        if doc.ocr_pages
+        else None
+    )
+    if not forms and ocr:
+        return SourceResult(source, "failed", "needs_ocr", ocr, warnings=doc.warnings, n_pages=doc.n_pages)
     if not forms:
         reason = (
             "no 项目支出绩效自评表 in this file; found: " + "; ".join(s.kind for s in skipped)
@@ -67,17 +74,18 @@ def extract(
             n_pages=doc.n_pages,
         )
     incomplete = [f.form.form_index for f in forms if not f.form.indicators or not f.form.funds]
-    status: SourceStatus = "partial" if incomplete else "ok"
-    error = (
-        f"form(s) {', '.join(map(str, incomplete))} lack a funds block or indicator rows"
-        if incomplete
-        else None
-    )
+    problems = []
+    if incomplete:
+        problems.append(f"form(s) {', '.join(map(str, incomplete))} lack a funds block or indicator rows")
+    if ocr:
+        problems.append(ocr)
+    status: SourceStatus = "partial" if problems else "ok"
+    code = "needs_ocr" if ocr else "incomplete_form" if incomplete else None
     return SourceResult(
         source,
         status,
-        "incomplete_form" if incomplete else None,
-        error,
+        code,
+        "; ".join(problems) or None,
         forms=tuple(forms),
         skipped=tuple(skipped),
         warnings=doc.warnings,

@@ -10,7 +10,10 @@ picks them up.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -24,7 +27,7 @@ from pipeline import discover
 from pipeline.extract import extract
 from pipeline.rows import result_rows, source_row
 from pipeline.writer import Dataset, to_table
-from schemas.errors import DatasetError, InputError
+from schemas.errors import DatasetError, InputError, ParseTimeout
 from schemas.records import Source, SourceResult
 from schemas.rules import Profile
 from schemas.tables import SCHEMA_VERSION, TABLES
@@ -45,6 +48,8 @@ class Settings:
     profile: Profile
     parse: ParseOptions = field(default_factory=ParseOptions)
     max_file_bytes: int = 256 * 1024 * 1024
+    #: Seconds one file may take to parse; 0 = no limit.
+    time_limit: float = 120.0
     fail_fast: bool = False
 
 
@@ -73,7 +78,8 @@ def process(job: Job, settings: Settings) -> Outcome:
                 source, "failed", "changed", "the file changed while the run was reading it"
             )
         else:
-            result = extract(source, data, settings.profile, settings.parse, fail_fast=settings.fail_fast)
+            with time_limit(settings.time_limit):
+                result = extract(source, data, settings.profile, settings.parse, fail_fast=settings.fail_fast)
     except InputError as e:
         if settings.fail_fast:
             raise
@@ -96,6 +102,27 @@ def process(job: Job, settings: Settings) -> Outcome:
         )
         tables = {}
     return Outcome(job.path, source_row(result), tables)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``ParseTimeout`` in this thread after ``seconds`` (SIGALRM: the main thread of a
+    process only; elsewhere a no-op, and the executor's process-level limit applies)."""
+    in_main = threading.current_thread() is threading.main_thread()
+    if seconds <= 0 or not in_main or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ParseTimeout(f"parsing took longer than the {seconds:g} s limit")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class Executor(Protocol):

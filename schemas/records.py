@@ -71,6 +71,8 @@ class RawDocument:
     blocks: tuple[Block, ...]
     n_pages: int | None = None
     warnings: tuple[str, ...] = ()
+    #: PDF pages without usable text (scans, unmapped glyphs): their content needs OCR.
+    ocr_pages: tuple[int, ...] = ()
 
     @property
     def tables(self) -> tuple[Table, ...]:
