@@ -100,7 +100,9 @@ _QUALIFIERS: Final = (("大约", "约"), ("约", "约"), ("近", "约"), ("左�
 _PERCENT_UNITS: Final = frozenset({"%", "百分比", "百分点"})
 _RANGE_SEP = r"(?:-|~|～|至|—|－|–|到)"
 _RANGE_RE = re.compile(rf"^({_NUM})\s*([^\d\s.,-]{{0,6}}?)\s*{_RANGE_SEP}\s*({_NUM})\s*([^\d\s.,]{{0,6}})$")
-_DATE_RE = re.compile(r"^\d{4}\s*[年./-]\s*\d{1,2}(?:\s*[月./-]\s*(?:\d{1,2}\s*日?)?)?")
+# Dates: "2021年4月15日", "2023年12月前", "2021-04-15", "2021.4.15" (a year with 年, or all three
+# parts). "1843.2万元" and "2022.5" are numbers (long_form_three_pages, seq 28).
+_DATE_RE = re.compile(r"^(?:19|20)\d{2}\s*(?:年|[./-]\s*\d{1,2}\s*[./-]\s*\d{1,2})")
 # Words that make the tail of "12月底之前完成" a sentence, not a unit.
 _NOT_UNIT = re.compile(r"完成|之前|以前|之后|以后|月底|年底|前|后|底|中旬|上旬|下旬|期间|左右|达到|实现|全部")
 _UNIT_RE = re.compile(r"^[^\d\s,.:;，。：；()（）]{1,6}$")

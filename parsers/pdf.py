@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pdfplumber
+import pdfplumber.page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.base import ParseOptions
@@ -206,10 +207,17 @@ def _line_text(line: list[Char]) -> str:
 _DIGITISH = frozenset("0123456789.,%‰")
 
 
+#: Characters that may not begin a line (CJK line breaking moves them with the glyph before).
+_NO_LINE_START = frozenset(")）]】」』》〉,，.。、;；:：!！?？%％")
+
+
 def _lead_width(line: list[Char]) -> float:
-    """Width of a line's first two glyphs: what a line break moves together at least (CJK line
-    breaking keeps a closing bracket or unit with the glyph before it, e.g. "分)")."""
-    head = line[:2]
+    """Width of what a line break moved to this line at least: its first glyph and the closing
+    punctuation glued to it ("分)" in real_001's 满意度指标(10|分))."""
+    n = 1
+    while n < len(line) and line[n]["text"] in _NO_LINE_START:
+        n += 1
+    head = line[:n]
     return float(max(c["x1"] for c in head) - head[0]["x0"])
 
 
@@ -251,11 +259,21 @@ class _Joined:
     xs: list[float]
     boxes: list[_Box]
     n_rows: int
-    header_rows: list[list[str]]
+    header_rows: list[list[tuple[int, str]]]
 
 
-def _row_texts(part: _PartTable, row: int) -> list[str]:
-    return [b.text for b in part.boxes if b.row == row]
+def _row_texts(part: _PartTable, row: int) -> list[tuple[int, str]]:
+    return [(b.col, b.text) for b in part.boxes if b.row == row]
+
+
+def _repeats(row: list[tuple[int, str]], header: list[tuple[int, str]]) -> bool:
+    """Whether a row repeats a header row: the same cells, at least four in five with the same
+    text. (A merged side label that starts in the header row, 绩效指标, spills its last glyphs
+    into the row below on repeated pages: long_form_three_pages.pdf.)"""
+    if not row or [c for c, _ in row] != [c for c, _ in header]:
+        return False
+    same = sum(1 for (_, a), (_, b) in zip(row, header, strict=True) if a == b)
+    return same * 5 >= len(header) * 4
 
 
 def _same_columns(a: Sequence[float], b: Sequence[float], tol: float) -> bool:
@@ -278,7 +296,7 @@ def _is_cut(above: _Box, below: _Box) -> bool:
     size = max((c["size"] for c in above.chars), default=10.0)
     fills_bottom = above.bottom - above.last_line_bottom < 0.8 * line_h
     room = above.x1 - (above.last_line_right or above.x1)
-    fills_width = room < below.first_line_lead + 0.6 * size  # the next words did not fit
+    fills_width = room < below.first_line_lead + 0.6 * size  # what follows did not fit (+ padding)
     starts_top = below.first_line_top - below.top < 0.8 * line_h
     return fills_bottom and fills_width and starts_top
 
@@ -297,31 +315,49 @@ def join_continued_tables(parts: list[tuple[_PartTable, bool]], tol: float) -> l
 
 
 def _append(joined: _Joined, part: _PartTable, tol: float) -> None:
-    # 1. header rows the next page repeats (Word's "repeat as header row")
-    skip = 0
+    """Continue ``joined`` with the next page's part.
+
+    The first row of the part is either a *new row* or the rest of a row the page break *split*
+    (Word lets rows break across pages). A split row's single-row cells hold only the text that
+    overflowed, so each non-empty one continues a cell cut at the bottom of the page above
+    (long_form_three_pages.pdf: 整治农贸市场周边秩|序); its row is folded into the last row above.
+    In a new row only vertically merged cells can continue (seed: 效益指|标 over 指标2：).
+    Geometry alone cannot tell "≥95%|≥3条" (two rows) from "…秩|序" (one cell): the other cells of
+    the row can.
+    """
+    skip = 0  # 1. header rows the next page repeats (Word's "repeat as header row")
     while skip < part.n_rows and skip < len(joined.header_rows):
-        texts = _row_texts(part, skip)
-        if texts and texts == joined.header_rows[skip]:
+        if _repeats(_row_texts(part, skip), joined.header_rows[skip]):
             skip += 1
         else:
             break
-    # 2. map the part's columns onto the joined grid (by nearest edge)
-    col_map = [_index(joined.xs, x) for x in part.xs]
+    col_map = [_index(joined.xs, x) for x in part.xs]  # 2. the part's columns on the joined grid
     last_row = joined.n_rows - 1
-    bottom_boxes = {b.col: b for b in joined.boxes if b.row + b.row_span - 1 == last_row}
-    offset = joined.n_rows - skip
-    first = skip
+    bottom = {b.col: b for b in joined.boxes if b.row + b.row_span - 1 == last_row}
+
+    def above(b: _Box) -> _Box | None:
+        a = bottom.get(col_map[b.col])
+        return a if a is not None and a.col_span == col_map[b.col + b.col_span] - col_map[b.col] else None
+
+    first = [b for b in part.boxes if b.row == skip]
+    single = [
+        (a, b)
+        for b in first
+        if b.text and b.row_span == 1 and (a := above(b)) is not None and a.row_span == 1
+    ]
+    split = bool(single) and all(_is_cut(a, b) for a, b in single)
+    offset = joined.n_rows - skip - (1 if split else 0)
     for b in part.boxes:
         if b.row < skip:
             continue
+        a = above(b) if b.row == skip else None
+        if a is not None and (split or ((a.row_span > 1 or b.row_span > 1) and _is_cut(a, b))):
+            if b.text:
+                glue = "" if a.text and a.text[-1] in _DIGITISH and b.text[0] in _DIGITISH else "\n"
+                a.text = clean_text(a.text + glue + b.text)
+            a.row_span += b.row_span - (1 if split else 0)
+            continue  # the box stays the first page's part: where the cell starts on paper
         c0, c1 = col_map[b.col], col_map[b.col + b.col_span]
-        if b.row == first:
-            above = bottom_boxes.get(c0)
-            if above is not None and above.col_span == c1 - c0 and _is_cut(above, b):
-                above.row_span += b.row_span
-                glue = "" if above.text[-1] in _DIGITISH and b.text[0] in _DIGITISH else "\n"
-                above.text = clean_text(above.text + glue + b.text)
-                continue  # the box stays the first page's part: where the cell starts on paper
         joined.boxes.append(replace(b, row=b.row + offset, col=c0, col_span=c1 - c0, chars=[]))
     joined.n_rows = offset + part.n_rows
     joined.parts.append(part)
@@ -389,6 +425,31 @@ def _continues(prev_page: _PageContent, prev_idx: int, page: _PageContent, idx: 
     return all(isinstance(t, str) and _PAGE_FURNITURE.match(t) for _, t in after + before)
 
 
+def _reading_share(chars: list[Char]) -> float:
+    """Share of glyphs that read left to right (matrix a > 0, b ≈ 0)."""
+    if not chars:
+        return 0.0
+    ok = sum(1 for c in chars if (m := c.get("matrix")) and m[0] > 0 and abs(m[1]) < 1e-6)
+    return ok / len(chars)
+
+
+def _upright(pdf: Any, page: Any) -> Any:
+    """The page in the frame its text reads in. A portrait page printed with ``/Rotate 90`` (a
+    scanner or a "rotate page" tool) shows its text sideways; pdfplumber applies the rotation, so
+    the same page is read again without it when that makes the text read left to right
+    (pdf_rotated_page.pdf)."""
+    if not page.rotation:
+        return page
+    obj = page.page_obj
+    rotation = obj.rotate
+    obj.rotate = 0
+    plain = pdfplumber.page.Page(pdf, obj, page_number=page.page_number, initial_doctop=page.initial_doctop)
+    if _reading_share(plain.chars) >= 0.5:
+        return plain
+    obj.rotate = rotation
+    return page
+
+
 def _open(data: bytes) -> Any:
     try:
         return pdfplumber.open(io.BytesIO(data))
@@ -414,7 +475,7 @@ def parse_pdf(data: bytes, options: ParseOptions) -> RawDocument:
         pages = []
         for page in pdf.pages:
             try:
-                pages.append(_page_content(page, options))
+                pages.append(_page_content(_upright(pdf, page), options))
             except (PdfminerException, ValueError, KeyError, TypeError, AttributeError) as e:
                 raise CorruptDocument(
                     f"page {page.page_number} cannot be read ({type(e).__name__}: {e})"

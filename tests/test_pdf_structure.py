@@ -94,10 +94,10 @@ def test_other_columns_keep_tables_apart() -> None:
 def test_merged_label_cut_by_the_page_break_is_reunited() -> None:
     # a narrow column (five digits wide): the label wraps; its second line fills the cell at the
     # bottom of page 1 and the rest continues at the top of page 2 (the seed's 效益指|标)
-    xs = [50.0, 95.0, 350.0]
+    xs = [50.0, 85.0, 350.0]
     p1 = Page().grid(xs, [740, 760, 790], texts={(0, 0): "top", (0, 1): "x"})
     p1.text(52, 763, "12345").text(52, 776, "67890")
-    p1.text(97, 763, "row one")
+    p1.text(87, 763, "row one")
     p2 = Page().grid(xs, [50, 80, 110], merged={(0, 0): (2, 1)}, texts={(0, 1): "row two", (1, 1): "row three"})
     p2.text(52, 52, "12")
     (t,) = parse(p1, p2).tables
@@ -160,3 +160,28 @@ def test_lines_group_by_baseline() -> None:
         {"text": "c", "x0": 10, "x1": 15, "top": 25, "bottom": 35, "size": 10, "upright": True},
     ]
     assert [[c["text"] for c in line] for line in chars_to_lines(chars)] == [["a", "b"], ["c"]]
+
+
+def _two_pages(first_row_p2: dict[tuple[int, int], str]) -> Table:
+    """Page 1 ends with a row whose narrow middle cell is full to the bottom right ("12345"
+    in a five-digit column); page 2 starts with ``first_row_p2``."""
+    xs = [50.0, 150.0, 185.0, 350.0]
+    p1 = Page().grid(xs, [740, 760, 790], texts={(0, 0): "head", (1, 0): "wide cell"})
+    p1.text(152, 776, "12345").text(187, 776, "x")
+    p2 = Page().grid(xs, [50, 80, 110], texts={**first_row_p2, (1, 0): "next row"})
+    (t,) = parse(p1, p2).tables
+    return t
+
+
+def test_a_row_split_by_the_page_break_is_folded_back() -> None:
+    # only the overflowing cell continues; the other cells of the continuation row are empty
+    t = _two_pages({(0, 1): "678"})
+    assert [c.text for c in t.cells if c.col == 1] == ["", "12345678", ""]
+    assert t.n_rows == 3  # head, the split row, next row
+
+
+def test_a_new_row_is_not_glued_even_when_a_cell_above_looks_full() -> None:
+    # "≥95%|≥3条" in long_form_three_pages: the new row's other cells are full rows of their own
+    t = _two_pages({(0, 0): "another row", (0, 1): "678"})
+    assert [c.text for c in t.cells if c.col == 1] == ["", "12345", "678", ""]
+    assert t.n_rows == 4
