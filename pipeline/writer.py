@@ -2,9 +2,9 @@
 
 Layout of ``DIR``::
 
-    forms/year=2021/part-000001.parquet     (forms, funds, indicators, findings: hive by year)
+    forms/part-000001.parquet           (one file per table and commit)
     funds/… indicators/… findings/…
-    sources/part-000001.parquet              (one row per input file; the ingest state)
+    sources/part-000001.parquet         (one row per input file: the ingest state; rewritten whole)
     _jixiao/manifest.json                    (schema version, profile, commit number, file list)
 
 Every commit is atomic: the next version of the whole directory is staged beside it
@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from schemas.errors import DatasetError
-from schemas.tables import KEYS, PARTITION_COLUMN, PARTITIONED, SCHEMA_VERSION, TABLES
+from schemas.tables import KEYS, SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
 
@@ -234,20 +234,7 @@ class Dataset:
         if data is None or (data.num_rows == 0 and not allow_empty):
             return []
         data = data.sort_by([(k, "ascending") for k in KEYS[table]]) if data.num_rows else data
-        if table not in PARTITIONED:
-            return [self._write_file(stage, table, table, data, f"part-{number:06d}")]
-        out = []
-        years = data.column(PARTITION_COLUMN)
-        for year in sorted(pc.unique(years).to_pylist(), key=lambda y: (y is None, y or 0)):
-            mask = pc.is_null(years) if year is None else pc.equal(years, year)
-            part = data.filter(mask)
-            label = "__HIVE_DEFAULT_PARTITION__" if year is None else str(year)
-            out.append(
-                self._write_file(
-                    stage, table, f"{table}/{PARTITION_COLUMN}={label}", part, f"part-{number:06d}"
-                )
-            )
-        return out
+        return [self._write_file(stage, table, table, data, f"part-{number:06d}")]
 
     def _write_file(self, stage: Path, table: str, rel_dir: str, data: pa.Table, stem: str) -> str:
         directory = stage / rel_dir
@@ -258,12 +245,7 @@ class Dataset:
             n += 1
             rel = f"{rel_dir}/{stem}-{n}.parquet"
         path = stage / rel
-        data = data.cast(TABLES[table])
-        if table in PARTITIONED:
-            # The partition value lives in the path only: a copy inside the file makes readers
-            # that infer the partition as a dictionary (pandas.read_parquet) refuse the dataset.
-            data = data.drop_columns([PARTITION_COLUMN])
-        pq.write_table(data, path, compression="zstd")
+        pq.write_table(data.cast(TABLES[table]), path, compression="zstd")
         with open(path, "rb+") as fh:
             os.fsync(fh.fileno())
         return rel
@@ -274,13 +256,7 @@ def _read_file(path: Path, table: str, columns: list[str] | None) -> pa.Table:
     latter goes through the dataset layer and imports pandas, a quarter second per process.)"""
     schema = TABLES[table]
     target = schema if columns is None else pa.schema([schema.field(c) for c in columns])
-    in_file = [n for n in target.names if not (table in PARTITIONED and n == PARTITION_COLUMN)]
-    data = pq.ParquetFile(path).read(columns=in_file)
-    if len(in_file) < len(target.names):
-        value = path.parent.name.split("=", 1)[1]
-        year = None if value == "__HIVE_DEFAULT_PARTITION__" else int(value)
-        data = data.append_column(PARTITION_COLUMN, pa.array([year] * data.num_rows, pa.int32()))
-    return data.select(target.names).cast(target)
+    return pq.ParquetFile(path).read(columns=target.names).cast(target)
 
 
 def _rel_dir(rel: str) -> str:

@@ -6,9 +6,9 @@ Money is ``decimal128(20, 6)`` in 万元 (a 元 amount with 分 converts exactly
 something on paper, ``provenance``: the cells it was read from (table, grid row/col; for PDF the
 page and box).
 
-The child tables are hive-partitioned by ``year`` (``year=2021/``; ``__HIVE_DEFAULT_PARTITION__``
-when no year is printed); the year is in the path only, so read them as a dataset with hive
-partitioning. ``sources`` is not partitioned.
+Tables are not partitioned: ``year`` is an ordinary column, so pandas, polars, DuckDB and pyarrow
+read every folder alike (a hive ``year=`` partition broke pandas on forms without a printed year:
+pyarrow cannot unify a dictionary-typed partition with nulls). At this size a folder is a few MB.
 """
 
 from __future__ import annotations
@@ -194,9 +194,6 @@ SOURCES: Final = _schema(
 TABLES: Final = MappingProxyType(
     {"forms": FORMS, "funds": FUNDS, "indicators": INDICATORS, "findings": FINDINGS, "sources": SOURCES}
 )
-#: Tables written hive-partitioned by year.
-PARTITIONED: Final = frozenset({"forms", "funds", "indicators", "findings"})
-PARTITION_COLUMN: Final = "year"
 #: The primary key of each table (rows are written sorted by it).
 KEYS: Final = MappingProxyType(
     {

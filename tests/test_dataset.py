@@ -233,3 +233,27 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     assert main(["ingest", str(SAMPLES / "seed_datong_2021.docx"), "--out", str(tmp_path / "junk")]) == 2
     assert main(["ingest", "--out", str(tmp_path / "none")]) == 2
     assert main(["no-such-command"]) == 2
+
+
+def test_forms_without_a_year_do_not_break_pandas(tmp_path: Path) -> None:
+    # a hive year= partition made pandas fail here ("Cannot yet unify dictionaries with nulls")
+    from tests.wordml import docx, p, table_rows
+
+    rows = [
+        ["项目名称", "无年度的项目"],
+        ["项目资金（万元）", "", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", "10", "10", "10", "100%", "10"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "甲", "1", "1", "90", "90"],
+    ]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "no_year.docx").write_bytes(docx(p("项目支出绩效自评表") + table_rows(rows)))
+    shutil.copy(SAMPLES / "seed_datong_2021.docx", inbox / "seed.docx")
+    ds = Dataset(tmp_path / "ds")
+    ingest([str(inbox)], ds, Settings(profile=NATIONAL))
+    import pandas as pd
+
+    forms = pd.read_parquet(ds.root / "forms")
+    assert forms["year"].isna().sum() == 1 and set(forms["year"].dropna()) == {2021}
+    assert len(pads.dataset(ds.root / "funds", partitioning="hive").to_table()) == 5
