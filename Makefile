@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test lint typecheck bench samples goldens clean
+.PHONY: demo test lint typecheck bench samples pdfs goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ bench: $(STAMP)
 ## samples: rebuild sample_docs/*.docx from sample_docs/build.py (deterministic)
 samples: $(STAMP)
 	$(BIN)/python sample_docs/build/build.py
+
+## pdfs: export sample_docs/*.docx to PDF and make the PDF-only samples (reproducible; needs
+## LibreOffice, poppler-utils and the Noto CJK fonts — CI does not: the PDFs are committed)
+pdfs: $(STAMP)
+	$(BIN)/python sample_docs/build/export_pdf.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -164,3 +164,36 @@ def reproducible_zip(data: bytes) -> bytes:
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
+
+
+# Children of w:tcPr / w:trPr that must come after the element being inserted (schema order).
+_AFTER_TEXT_DIRECTION = ("w:tcFitText", "w:vAlign", "w:hideMark", "w:headers", "w:cellIns", "w:cellDel")
+_AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+
+
+def _insert_before(parent: object, child: object, later: tuple[str, ...]) -> None:
+    from lxml import etree
+
+    assert isinstance(parent, etree._Element) and isinstance(child, etree._Element)
+    for tag in later:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)
+
+
+def vertical_text(cell: object, direction: str = "tbRl") -> None:
+    """Write a cell's text vertically (``w:textDirection``), as Word's 文字方向 does."""
+    from docx.table import _Cell
+
+    assert isinstance(cell, _Cell)
+    el = OxmlElement("w:textDirection")
+    el.set(qn("w:val"), direction)
+    _insert_before(cell._tc.get_or_add_tcPr(), el, _AFTER_TEXT_DIRECTION)
+
+
+def repeat_as_header(table: Table, n_rows: int = 1) -> None:
+    """Mark the first ``n_rows`` rows to repeat at the top of every page (``w:tblHeader``)."""
+    for row in table.rows[:n_rows]:
+        _insert_before(row._tr.get_or_add_trPr(), OxmlElement("w:tblHeader"), _AFTER_TBL_HEADER)

@@ -1,6 +1,7 @@
 """The national 项目支出绩效自评表 layout (财预〔2020〕10号 附1) as table rows, with the knobs real
 submissions turn: merged or repeated 一级/二级 labels, a missing 年初预算数 column, other column
-labels, the form split over two Word tables, extra rows after the total.
+labels, the form split over two Word tables, extra rows after the total, an indicator header row
+that repeats on every page, the side label written with vertical text direction.
 
 Grid (9 columns): 绩效指标 | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docxkit import C, Doc, Row
+from docxkit import C, Doc, Row, repeat_as_header, vertical_text
 
 STD_FUND_HEADERS = ["年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
 STD_IND_HEADERS = [
@@ -74,6 +75,12 @@ class FormSpec:
     split_before_indicators: bool = False
     between_tables: list[str] = field(default_factory=list)
     trailer: list[Row] = field(default_factory=list)
+    #: The indicator block is its own table whose header row repeats on every page (w:tblHeader);
+    #: Word repeats only a table's first rows, so the block above becomes a table of its own.
+    repeat_indicator_header: bool = False
+    #: The side label (绩效指标) is written with vertical text direction instead of one
+    #: character per line.
+    vertical_side_label: bool = False
 
 
 def head_rows(spec: FormSpec) -> list[Row]:
@@ -122,10 +129,14 @@ def indicator_rows(spec: FormSpec) -> list[Row]:
 
 def national_form(doc: Doc, spec: FormSpec) -> None:
     head, ind = head_rows(spec), indicator_rows(spec)
-    if spec.split_before_indicators:
+    if spec.split_before_indicators or spec.repeat_indicator_header:
         doc.table(9, head, WIDTHS)
         for text in spec.between_tables:
             doc.para(text)
-        doc.table(9, ind, WIDTHS)
+        table, first_indicator_row = doc.table(9, ind, WIDTHS), 0
     else:
-        doc.table(9, head + ind, WIDTHS)
+        table, first_indicator_row = doc.table(9, head + ind, WIDTHS), len(head)
+    if spec.repeat_indicator_header:
+        repeat_as_header(table, 1)
+    if spec.vertical_side_label:
+        vertical_text(table.cell(first_indicator_row, 0))
