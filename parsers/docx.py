@@ -125,7 +125,12 @@ def _parse_xml(data: bytes, name: str) -> etree._Element:
     )
     try:
         root = etree.fromstring(data, parser)
+    except MemoryError as e:
+        raise ResourceLimit(f"{name} needs more memory than the parsing process may use") from e
     except etree.XMLSyntaxError as e:
+        # libxml2 reports a failed allocation as an "unknown error" at line 0 (or says so)
+        if "Memory allocation failed" in str(e) or "unknown error" in str(e):
+            raise ResourceLimit(f"{name} needs more memory than the parsing process may use") from e
         raise CorruptDocument(f"{name} is not well-formed XML ({e})") from e
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.doctype:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections import Counter
 from pathlib import Path
 
-from pipeline.run import InProcess, Settings, Summary, ingest
+from pipeline.executors import DEFAULT_MEMORY_MB, DaskExecutor, LocalPool
+from pipeline.progress import Progress
+from pipeline.run import Executor, InProcess, Settings, Summary, ingest
 from pipeline.writer import Dataset
 from schemas.errors import DatasetError
 from schemas.rules import DEFAULT_PROFILE, PROFILES, RULES
@@ -21,6 +24,13 @@ from schemas.rules import DEFAULT_PROFILE, PROFILES, RULES
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FILES_FAILED, EXIT_RUN_FAILED = 0, 1, 2
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +55,29 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument(
         "--timeout", type=float, default=120.0, metavar="S", help="seconds one file may take (0 = none)"
     )
-    ing.add_argument("--fail-fast", action="store_true", help="stop at the first error (development)")
+    ing.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        metavar="N",
+        help="parallel parsing processes (default: all cores)",
+    )
+    ing.add_argument(
+        "--dask", metavar="ADDRESS", help="run on a Dask cluster (scheduler address, or 'local')"
+    )
+    ing.add_argument(
+        "--memory-mb",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help="memory cap per parsing process",
+    )
+    ing.add_argument(
+        "--commit-every", type=int, default=500, metavar="N", help="commit after every N parsed files"
+    )
+    ing.add_argument(
+        "--fail-fast", action="store_true", help="parse in-process and stop at the first error (development)"
+    )
 
     sub.add_parser("rules", help="list the rules and the rule profiles")
     return p
@@ -83,8 +115,24 @@ def _ingest(args: argparse.Namespace) -> int:
         print("jixiao ingest: no inputs (give files/folders or --list FILE)", file=sys.stderr)
         return EXIT_RUN_FAILED
     settings = Settings(profile=PROFILES[args.profile], time_limit=args.timeout, fail_fast=args.fail_fast)
+    executor: Executor
+    if args.fail_fast:
+        executor = InProcess()  # exceptions surface with their tracebacks
+    elif args.dask:
+        executor = DaskExecutor(args.dask, args.workers, args.memory_mb)
+    else:
+        executor = LocalPool(args.workers, args.memory_mb)
     dataset = Dataset(args.out)
-    summary = ingest(inputs, dataset, settings, InProcess(), reprocess=args.reprocess)
+    with Progress() as progress:
+        summary = ingest(
+            inputs,
+            dataset,
+            settings,
+            executor,
+            reprocess=args.reprocess,
+            commit_every=args.commit_every,
+            progress=progress.update,
+        )
     _print_summary(summary, dataset, args.out)
     return EXIT_FILES_FAILED if summary.any_failed else EXIT_OK
 

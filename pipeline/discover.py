@@ -27,6 +27,9 @@ class Candidate:
     path: str  # as recorded in ``sources`` (the input as given, joined with the walked names)
     skip_code: str | None = None
     skip_reason: str | None = None
+    #: ``skipped`` (not a submission: lock files, loops) or ``failed`` (a submission that
+    #: cannot be read: missing, dangling link, no permission).
+    skip_status: str = "skipped"
 
 
 def _utf16(s: str) -> bytes:
@@ -129,10 +132,10 @@ def _walk_one(given: str) -> Iterator[Candidate]:
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        yield Candidate(path, "missing", "no such file or directory")
+        yield Candidate(path, "missing", "no such file or directory", "failed")
         return
     except OSError as e:
-        yield Candidate(path, "unreadable", f"cannot be read ({e.strerror})")
+        yield Candidate(path, "unreadable", f"cannot be read ({e.strerror})", "failed")
         return
     if not stat.S_ISDIR(st.st_mode):
         yield from _file(path, st)
@@ -150,7 +153,7 @@ def _walk_one(given: str) -> Iterator[Candidate]:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as e:
-            yield Candidate(directory, "unreadable", f"folder cannot be listed ({e.strerror})")
+            yield Candidate(directory, "unreadable", f"folder cannot be listed ({e.strerror})", "failed")
             active.discard(key)
             return
         for entry in entries:
@@ -159,7 +162,8 @@ def _walk_one(given: str) -> Iterator[Candidate]:
                 cst = os.stat(child)
             except OSError as e:
                 code = "broken_symlink" if entry.is_symlink() else "unreadable"
-                yield Candidate(child, code, f"cannot be read ({e.strerror})")
+                why = "a link to a file that does not exist" if code == "broken_symlink" else e.strerror
+                yield Candidate(child, code, f"cannot be read ({why})", "failed")
                 continue
             if stat.S_ISDIR(cst.st_mode):
                 if entry.name.startswith("."):

@@ -68,6 +68,12 @@ class Outcome:
     tables: dict[str, pa.Table]
 
 
+def failed_outcome(job: Job, code: str, error: str) -> Outcome:
+    """The outcome of a file that could not be parsed (no table rows)."""
+    source = Source(job.path, job.sha256, job.size, job.format)
+    return Outcome(job.path, source_row(SourceResult(source, "failed", code, error)), {})
+
+
 def process(job: Job, settings: Settings) -> Outcome:
     """Parse one file into its sources row and table rows. Never raises for bad input."""
     source = Source(job.path, job.sha256, job.size, job.format)
@@ -206,7 +212,7 @@ def plan(
     unchanged: set[str] = set()
     for c in cands:
         if c.skip_code is not None:
-            rows[c.path] = _row(c.path, None, None, "-", "skipped", c.skip_code, c.skip_reason)
+            rows[c.path] = _row(c.path, None, None, "-", c.skip_status, c.skip_code, c.skip_reason)
             continue
         try:
             data = discover.read_file(c.path, settings.max_file_bytes)
@@ -235,6 +241,10 @@ def plan(
                 rows[c.path] = _row(
                     c.path, sha, size, fmt, "skipped", "not_a_document", discover.UNSUPPORTED[fmt]
                 )
+            continue
+        if fmt == "zip" and discover.claims_document(c.path):
+            why = "a zip archive without word/document.xml: not a complete .docx (damaged upload?)"
+            rows[c.path] = _row(c.path, sha, size, fmt, "failed", "corrupt", why)
             continue
         if fmt not in PARSEABLE:
             code = "needs_ocr" if fmt == "image" else "empty" if fmt == "empty" else "unsupported_format"

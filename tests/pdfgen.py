@@ -23,18 +23,28 @@ class Page:
         self.ops.append(f"{x0:.2f} {self.height - bottom:.2f} {x1 - x0:.2f} {bottom - top:.2f} re S")
         return self
 
-    def text(self, x: float, top: float, s: str, size: float = 10.0, *, rotate: int = 0, dx: float = 0.0) -> Page:
+    def text(
+        self, x: float, top: float, s: str, size: float = 10.0, *, rotate: int = 0, dx: float = 0.0
+    ) -> Page:
         """Text whose glyph tops sit at ``top``. ``rotate`` 90 draws it top-to-bottom (tbRl)."""
         y = self.height - top - size * 0.8
         if rotate == 90:
             # glyphs advance downwards: matrix (0 -1 1 0)
-            self.ops.append(f"BT /F1 {size} Tf 0 -1 1 0 {x + dx:.2f} {self.height - top:.2f} Tm ({_esc(s)}) Tj ET")
+            self.ops.append(
+                f"BT /F1 {size} Tf 0 -1 1 0 {x + dx:.2f} {self.height - top:.2f} Tm ({_esc(s)}) Tj ET"
+            )
         else:
             self.ops.append(f"BT /F1 {size} Tf 1 0 0 1 {x + dx:.2f} {y:.2f} Tm ({_esc(s)}) Tj ET")
         return self
 
-    def grid(self, xs: list[float], ys: list[float], merged: dict[tuple[int, int], tuple[int, int]] | None = None,
-             texts: dict[tuple[int, int], str] | None = None, size: float = 10.0) -> Page:
+    def grid(
+        self,
+        xs: list[float],
+        ys: list[float],
+        merged: dict[tuple[int, int], tuple[int, int]] | None = None,
+        texts: dict[tuple[int, int], str] | None = None,
+        size: float = 10.0,
+    ) -> Page:
         """A ruled table: ``merged[(r, c)] = (row_span, col_span)``; cells covered by a merge are skipped."""
         merged = merged or {}
         covered: set[tuple[int, int]] = set()
@@ -59,8 +69,10 @@ def build(pages: list[Page]) -> bytes:
         return len(objs)
 
     font = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    image = add(b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
-                b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream")
+    image = add(
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+        b"/BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
+    )
     pages_id = len(objs) + 1 + 2 * len(pages)
     kids = []
     for p in pages:
@@ -76,7 +88,10 @@ def build(pages: list[Page]) -> bytes:
                 % (pages_id, p.width, p.height, content, font, image)
             )
         )
-    assert add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))) == pages_id
+    assert (
+        add(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+        == pages_id
+    )
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
     out = bytearray(b"%PDF-1.4\n")
     offsets = []

@@ -210,7 +210,13 @@ def test_money_unit_of(text: str, unit: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kind"),
-    [("1843.2万元", "number"), ("2021-04-15", "text"), ("2021.4.15", "text"), ("2023年12月前", "text"), ("2022.5", "number")],
+    [
+        ("1843.2万元", "number"),
+        ("2021-04-15", "text"),
+        ("2021.4.15", "text"),
+        ("2023年12月前", "text"),
+        ("2022.5", "number"),
+    ],
 )
 def test_dates_are_text_and_decimals_are_numbers(text: str, kind: str) -> None:
     assert parse_quantity(text).kind == kind

@@ -28,8 +28,13 @@ def _rows(tables: golden.Tables, path: str) -> dict[str, list[dict[str, Any]]]:
         rows = [r for r in getattr(tables, name) if r["form_id"] in fids]
         out[name] = sorted(
             ({k: v for k, v in r.items() if k not in FILE_COLUMNS} for r in rows),
-            key=lambda r: (r.get("form_index", 0), r.get("seq", 0), r.get("line_seq", 0), r.get("rule_id", ""),
-                           r.get("message", "")),
+            key=lambda r: (
+                r.get("form_index", 0),
+                r.get("seq", 0),
+                r.get("line_seq", 0),
+                r.get("rule_id", ""),
+                r.get("message", ""),
+            ),
         )
     return out
 
@@ -42,7 +47,10 @@ def test_there_are_pairs() -> None:
 def test_pdf_rows_equal_docx_rows(stem: str, tables: golden.Tables) -> None:
     docx = _rows(tables, f"sample_docs/{stem}.docx")
     pdf = _rows(tables, f"sample_docs/{stem}.pdf")
-    assert tables.sources[f"sample_docs/{stem}.pdf"]["status"] == tables.sources[f"sample_docs/{stem}.docx"]["status"]
+    assert (
+        tables.sources[f"sample_docs/{stem}.pdf"]["status"]
+        == tables.sources[f"sample_docs/{stem}.docx"]["status"]
+    )
     for name in docx:
         assert pdf[name] == docx[name], name
 
@@ -50,8 +58,6 @@ def test_pdf_rows_equal_docx_rows(stem: str, tables: golden.Tables) -> None:
 def test_pdf_values_keep_page_and_box(tables: golden.Tables) -> None:
     src = tables.sources["sample_docs/seed_datong_2021.pdf"]
     (form,) = [f for f in tables.forms if f["source_sha256"] == src["source_sha256"]]
-    last = max(
-        (r for r in tables.indicators if r["form_id"] == form["form_id"]), key=lambda r: r["seq"]
-    )
+    last = max((r for r in tables.indicators if r["form_id"] == form["form_id"]), key=lambda r: r["seq"])
     score = next(p for p in last["provenance"] if p["field"] == "score")
     assert score["page"] == 2 and score["x0"] < score["x1"] and score["top"] < score["bottom"]

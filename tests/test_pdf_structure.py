@@ -61,7 +61,9 @@ def _page_table(ys: list[float], texts: dict[tuple[int, int], str], merged: dict
 
 
 def test_a_table_running_over_a_page_is_joined() -> None:
-    p1 = _page_table([700, 730, 760, 790], {(0, 0): "h1", (0, 1): "h2", (1, 0): "a", (2, 0): "b"}).text(280, 820, "- 1 -")
+    p1 = _page_table([700, 730, 760, 790], {(0, 0): "h1", (0, 1): "h2", (1, 0): "a", (2, 0): "b"}).text(
+        280, 820, "- 1 -"
+    )
     p2 = _page_table([50, 80, 110], {(0, 0): "c", (1, 0): "d"})
     doc = parse(p1, p2)
     (t,) = doc.tables
@@ -98,7 +100,9 @@ def test_merged_label_cut_by_the_page_break_is_reunited() -> None:
     p1 = Page().grid(xs, [740, 760, 790], texts={(0, 0): "top", (0, 1): "x"})
     p1.text(52, 763, "12345").text(52, 776, "67890")
     p1.text(87, 763, "row one")
-    p2 = Page().grid(xs, [50, 80, 110], merged={(0, 0): (2, 1)}, texts={(0, 1): "row two", (1, 1): "row three"})
+    p2 = Page().grid(
+        xs, [50, 80, 110], merged={(0, 0): (2, 1)}, texts={(0, 1): "row two", (1, 1): "row three"}
+    )
     p2.text(52, 52, "12")
     (t,) = parse(p1, p2).tables
     col0 = [c for c in t.cells if c.col == 0]

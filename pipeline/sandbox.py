@@ -1,0 +1,179 @@
+"""Parse files in a child process with a time limit and a memory cap.
+
+A ``Sandbox`` owns one child (``python -m pipeline.sandbox``) and feeds it jobs over a pipe,
+one at a time. The child enforces the time limit itself (SIGALRM, see ``run.time_limit``) and runs
+under ``RLIMIT_AS`` (the memory cap); the parent adds a hard deadline for hangs inside C code and
+notices a child that dies (killed by the kernel, crashed). In each case the file gets a ``failed``
+sources row with the reason, the child is replaced, and the batch goes on.
+
+A plain subprocess, not ``multiprocessing``: it also works inside a Dask worker (a daemonic
+process may not have multiprocessing children).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import resource
+import select
+import struct
+import subprocess
+import sys
+import time
+from typing import IO, Any
+
+from pipeline.run import Job, Outcome, Settings, failed_outcome, process
+
+log = logging.getLogger(__name__)
+
+_HEADER = struct.Struct(">Q")
+#: The parent waits this much longer than the time limit before it kills a silent child.
+GRACE_SECONDS = 10.0
+
+
+def _write_frame(fh: IO[bytes], obj: object) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    fh.write(_HEADER.pack(len(data)) + data)
+    fh.flush()
+
+
+EOF, TIMEOUT = object(), object()
+
+
+def _read_exact(fd: int, n: int, deadline: float | None) -> bytes | object:
+    """``n`` bytes from ``fd``; ``EOF`` when the writer is gone, ``TIMEOUT`` past the deadline."""
+    out = bytearray()
+    while len(out) < n:
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            return TIMEOUT
+        chunk = os.read(fd, min(1 << 20, n - len(out)))
+        if not chunk:
+            return EOF
+        out += chunk
+    return bytes(out)
+
+
+def _read_frame(fd: int, deadline: float | None) -> Any:
+    """The next object from ``fd``, or ``EOF`` / ``TIMEOUT``."""
+    head = _read_exact(fd, _HEADER.size, deadline)
+    if not isinstance(head, bytes):
+        return head
+    (size,) = _HEADER.unpack(head)
+    body = _read_exact(fd, size, deadline)
+    return pickle.loads(body) if isinstance(body, bytes) else body
+
+
+class Sandbox:
+    """One child process that parses files for this process."""
+
+    def __init__(self, settings: Settings, memory_mb: int) -> None:
+        self.settings = settings
+        self.memory_mb = memory_mb
+        self.grace = GRACE_SECONDS
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        env = dict(os.environ)
+        # Arrow's jemalloc reserves ~1 GB of address space up front; the system allocator does not,
+        # so the address-space cap measures what a file really costs.
+        env["ARROW_DEFAULT_MEMORY_POOL"] = "system"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.sandbox", str(self.memory_mb)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+        )
+        assert proc.stdin is not None
+        _write_frame(proc.stdin, self.settings)
+        self._proc = proc
+        return proc
+
+    def run(self, job: Job) -> Outcome:
+        proc = self._proc if self._proc is not None and self._proc.poll() is None else self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            _write_frame(proc.stdin, job)
+        except (BrokenPipeError, OSError):
+            self._kill()
+            return failed_outcome(
+                job, "worker_lost", "the parsing process could not be reached; retried next run"
+            )
+        deadline = None
+        if self.settings.time_limit > 0:
+            deadline = time.monotonic() + self.settings.time_limit + self.grace
+        reply = _read_frame(proc.stdout.fileno(), deadline)
+        if isinstance(reply, Outcome):
+            if reply.source.get("error_code") in ("memory", "resource_limit"):
+                self._kill()  # after running out of memory the child's heap is suspect: start afresh
+            return reply
+        if reply is TIMEOUT:  # silent past the deadline: hung where no alarm reaches (C code)
+            self._kill()
+            limit = self.settings.time_limit
+            return failed_outcome(job, "timeout", f"parsing took longer than the {limit:g} s limit (killed)")
+        try:
+            code = proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._kill()
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        return failed_outcome(
+            job, "worker_lost", f"the parsing process died ({how}); retried on the next run"
+        )
+
+    def _kill(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        for fh in (proc.stdin, proc.stdout):
+            if fh is not None:
+                fh.close()
+
+    def close(self) -> None:
+        proc = self._proc
+        if proc is not None and proc.poll() is None and proc.stdin is not None:
+            try:
+                proc.stdin.close()  # EOF: the child's loop ends
+                proc.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        self._kill()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _child(memory_mb: int) -> int:
+    """The child's loop: settings, then jobs until EOF; one outcome per job."""
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but frames on the pipe
+    settings = _read_frame(stdin.fileno(), None)
+    if not isinstance(settings, Settings):
+        return 2
+    while True:
+        job = _read_frame(stdin.fileno(), None)
+        if not isinstance(job, Job):
+            return 0  # EOF: the parent closed the pipe
+        try:
+            outcome = process(job, settings)
+        except MemoryError:
+            outcome = failed_outcome(
+                job, "memory", f"parsing needed more than the {memory_mb} MiB memory cap"
+            )
+        _write_frame(stdout, outcome)
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    raise SystemExit(_child(int(sys.argv[1])))
