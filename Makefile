@@ -34,6 +34,7 @@ typecheck: $(STAMP)
 ## bench: end-to-end throughput against the raw read of the same files (results printed)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.batch
 
 ## samples: rebuild sample_docs/*.docx from sample_docs/build.py (deterministic)
 samples: $(STAMP)

@@ -345,9 +345,8 @@ class _FormMatcher:
         # Level 1: merged or repeated label; a blank continuation cell carries the one above down.
         l1_raw = raw.get("level1")
         if l1_raw:
-            l1, points, known = vocab.canonical_level1(label_key(l1_raw))
-            if not known:
-                self._warn_once(f"unrecognised level-1 label {l1_raw!r}")
+            l1, points, how = vocab.canonical_level1(label_key(l1_raw))
+            self._label_warning(1, l1_raw, l1, how)
             changed = l1 != self._prev_l1[0]
             self._prev_l1 = (l1, l1_raw)
         else:
@@ -358,9 +357,8 @@ class _FormMatcher:
         # Level 2: as level 1, but a new level-1 block does not inherit the previous level 2.
         l2_raw = raw.get("level2")
         if l2_raw:
-            l2, known2 = vocab.canonical_level2(label_key(l2_raw))
-            if not known2:
-                self._warn_once(f"unrecognised level-2 label {l2_raw!r}")
+            l2, how2 = vocab.canonical_level2(label_key(l2_raw))
+            self._label_warning(2, l2_raw, l2, how2)
             self._prev_l2 = l2
             self._prev_l2_raw = l2_raw
         elif not changed and self._prev_l2 is not None:
@@ -420,6 +418,12 @@ class _FormMatcher:
                 refs=refs,
             )
         )
+
+    def _label_warning(self, level: int, raw: str, name: str | None, how: str) -> None:
+        if how == vocab.UNKNOWN:
+            self._warn_once(f"unrecognised level-{level} label {raw!r}")
+        elif how == vocab.BY_TERMS:
+            self._warn_once(f"level-{level} label {raw!r} read as {name} (shared words)")
 
     def _warn_once(self, message: str) -> None:
         if message not in self.warnings:
@@ -487,6 +491,7 @@ class _FormMatcher:
             indicator_columns=tuple(c.field for c in self.ind_cols),
             refs=tuple(self.refs),
             warnings=tuple(self.warnings),
+            cells=tuple((row.table_index, cell) for row in self.rows for cell in row.cells),
         )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipeline.checks import RATE_PLACES, rate_of, totals
+from pipeline.terms import form_terms
 from schemas.records import CellRef, CheckedForm, Quantity, Refs, SourceResult
 from schemas.rules import Profile
 from schemas.tables import SCHEMA_VERSION
@@ -140,6 +141,27 @@ def form_rows(result: SourceResult, cf: CheckedForm, profile: Profile) -> dict[s
                 "provenance": provenance(ind.refs),
             }
         )
+    lineage = {"form_id": fid, "source_sha256": src.sha256}
+    for table_index, cell in form.cells:
+        box = cell.bbox
+        out["cells"].append(
+            {
+                **lineage,
+                "table": table_index,
+                "row": cell.row,
+                "col": cell.col,
+                "row_span": cell.row_span,
+                "col_span": cell.col_span,
+                "text": cell.text,
+                "page": cell.page,
+                "x0": box.x0 if box else None,
+                "top": box.top if box else None,
+                "x1": box.x1 if box else None,
+                "bottom": box.bottom if box else None,
+            }
+        )
+    for field, seq, term in form_terms(form):
+        out["terms"].append({**lineage, "field": field, "indicator_seq": seq, "term": term})
     counters: dict[str, int] = defaultdict(int)
     for finding in cf.findings:
         counters[finding.rule_id] += 1

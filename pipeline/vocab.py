@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from parsers.numbers import parse_points
 from parsers.text import split_paren_tail
-from schemas.hierarchy import LEVEL1_ALIASES, LEVEL2_ALIASES, LEVEL2_PARENT
+from schemas.hierarchy import LEVEL1_ALIASES, LEVEL1_NAMES, LEVEL2_ALIASES, LEVEL2_PARENT
 from schemas.labels import (
     FRAMEWORK_COLUMNS,
     FUND_COLUMNS,
@@ -149,29 +149,47 @@ def split_points(key: str) -> tuple[str, Decimal | None]:
     return m.group(1).rstrip("(:"), parse_points(m.group(2))
 
 
+#: How a label was made canonical: listed in the vocabulary, matched by shared words (jieba), or not.
+KNOWN, BY_TERMS, UNKNOWN = "known", "terms", "unknown"
+
+
 @functools.lru_cache(maxsize=8192)
-def canonical_level1(key: str) -> tuple[str | None, Decimal | None, bool]:
-    """(canonical name, declared points, recognised) of a printed level-1 label."""
+def canonical_level1(key: str) -> tuple[str | None, Decimal | None, str]:
+    """(canonical name, declared points, how) of a printed level-1 label."""
     if not key:
-        return None, None, True
+        return None, None, KNOWN
     name, points = split_points(key)
     hit = LEVEL1_ALIASES.get(name)
-    return (hit, points, True) if hit else (name, points, False)
+    if hit:
+        return hit, points, KNOWN
+    guess = _by_terms(name, LEVEL1_NAMES)
+    return (guess, points, BY_TERMS) if guess else (name, points, UNKNOWN)
 
 
 @functools.lru_cache(maxsize=8192)
-def canonical_level2(key: str) -> tuple[str | None, bool]:
+def canonical_level2(key: str) -> tuple[str | None, str]:
+    """(canonical name, how) of a printed level-2 label."""
     if not key:
-        return None, True
+        return None, KNOWN
     name, _ = split_points(key)
     hit = LEVEL2_ALIASES.get(name)
     if hit:
-        return hit, True
+        return hit, KNOWN
     if name in LEVEL2_PARENT:
-        return name, True
+        return name, KNOWN
     if name + "指标" in LEVEL2_PARENT:
-        return name + "指标", True
-    return name, False
+        return name + "指标", KNOWN
+    guess = _by_terms(name, tuple(LEVEL2_PARENT))
+    return (guess, BY_TERMS) if guess else (name, UNKNOWN)
+
+
+@functools.lru_cache(maxsize=4096)
+def _by_terms(name: str, candidates: tuple[str, ...]) -> str | None:
+    """An unfamiliar label read as the canonical name it shares the most words with
+    ("经济效益类指标" → 经济效益指标; "项目产出" → 产出指标). Segmentation is jieba's."""
+    from pipeline.terms import best_label
+
+    return best_label(name, candidates)
 
 
 def level1_of_level2(level2: str | None) -> str | None:

@@ -197,6 +197,8 @@ class Form:
     indicator_columns: tuple[str, ...] = ()
     refs: Refs = ()
     warnings: tuple[str, ...] = ()
+    #: The cells of the table rows the form occupies: (table index, cell), in reading order.
+    cells: tuple[tuple[int, Cell], ...] = ()
 
     @property
     def total_line(self) -> FundLine | None:

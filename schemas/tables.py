@@ -20,7 +20,7 @@ from typing import Final
 import pyarrow as pa
 
 #: Bump the minor version for added columns, the major version for anything a reader would notice.
-SCHEMA_VERSION: Final = "1.0"
+SCHEMA_VERSION: Final = "1.1"  # 1.1: the cells and terms tables
 
 MONEY: Final = pa.decimal128(20, 6)
 SCORE: Final = pa.decimal128(12, 4)
@@ -191,8 +191,49 @@ SOURCES: Final = _schema(
     ],
 )
 
+#: Every cell of the table rows a form was read from, as on paper: what reports draw, and what
+#: ``provenance`` (table, row, col) points into.
+CELLS: Final = _schema(
+    "cells",
+    [
+        pa.field("form_id", s, nullable=False),
+        pa.field("source_sha256", s, nullable=False),
+        pa.field("table", i32, nullable=False),
+        pa.field("row", i32, nullable=False),
+        pa.field("col", i32, nullable=False),
+        pa.field("row_span", i32, nullable=False),
+        pa.field("col_span", i32, nullable=False),
+        pa.field("text", s, nullable=False),
+        pa.field("page", i32),
+        pa.field("x0", pa.float32()),
+        pa.field("top", pa.float32()),
+        pa.field("x1", pa.float32()),
+        pa.field("bottom", pa.float32()),
+    ],
+)
+
+#: Words of indicator names and goal texts (jieba, with a budget-performance dictionary).
+TERMS: Final = _schema(
+    "terms",
+    [
+        pa.field("form_id", s, nullable=False),
+        pa.field("source_sha256", s, nullable=False),
+        pa.field("field", s, nullable=False),
+        pa.field("indicator_seq", i32),
+        pa.field("term", s, nullable=False),
+    ],
+)
+
 TABLES: Final = MappingProxyType(
-    {"forms": FORMS, "funds": FUNDS, "indicators": INDICATORS, "findings": FINDINGS, "sources": SOURCES}
+    {
+        "forms": FORMS,
+        "funds": FUNDS,
+        "indicators": INDICATORS,
+        "findings": FINDINGS,
+        "cells": CELLS,
+        "terms": TERMS,
+        "sources": SOURCES,
+    }
 )
 #: The primary key of each table (rows are written sorted by it).
 KEYS: Final = MappingProxyType(
@@ -201,6 +242,8 @@ KEYS: Final = MappingProxyType(
         "funds": ("form_id", "line_seq"),
         "indicators": ("form_id", "seq"),
         "findings": ("finding_id",),
+        "cells": ("form_id", "table", "row", "col"),
+        "terms": ("form_id", "field", "indicator_seq", "term"),
         "sources": ("source_path",),
     }
 )

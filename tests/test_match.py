@@ -232,3 +232,21 @@ def test_form_without_indicator_rows_is_reported_incomplete() -> None:
     body = p("项目支出绩效自评表") + table_rows(HEAD + FUNDS)
     (cf,), _ = run(body)
     assert cf.form.indicators == () and any("indicator" in w for w in cf.form.warnings)
+
+
+def test_unfamiliar_labels_are_matched_by_shared_words() -> None:
+    body = table_rows(
+        HEAD
+        + FUNDS
+        + indicator_rows(
+            ["项目产出", "产品数量类指标", "甲", "1", "1", "50", "50", ""],
+            ["项目效益", "经济效益类指标", "乙", "1", "1", "30", "30", ""],
+            ["群众评价", "其他", "丙", "1", "1", "10", "10", ""],
+        )
+    )
+    (cf,), _ = run(body)
+    got = [(i.level1, i.level2) for i in cf.form.indicators]
+    assert got == [("产出指标", "数量指标"), ("效益指标", "经济效益指标"), ("群众评价", "其他")]
+    warnings = " ".join(cf.form.warnings)
+    assert "read as 经济效益指标 (shared words)" in warnings
+    assert "unrecognised level-1 label '群众评价'" in warnings
