@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test lint typecheck bench samples pdfs goldens clean
+.PHONY: demo test browser lint typecheck bench samples pdfs goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ demo: $(STAMP)
 	rm -rf $(OUT)
 	$(BIN)/jixiao ingest sample_docs --out $(OUT) || [ $$? -eq 1 ]
 
+## browser: Debian's chromium, for the HTML report's browser tests (apt-installed when missing)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "the report tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
+
 ## test: set up, lint, type-check and run the whole test suite
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q

@@ -18,8 +18,17 @@ import functools
 import re
 import unicodedata
 
-# Characters that are layout, not content.
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Characters that are layout, not content: zero-width marks, and control characters (never printed;
+# an escape sequence in a cell must not reach a terminal, a CSV or a report).
+_ZERO_WIDTH = dict.fromkeys(
+    [
+        *map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"),
+        *range(0x00, 0x09),
+        *range(0x0E, 0x20),
+        *range(0x7F, 0xA0),
+    ],
+    None,
+)
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _BREAKS = re.compile(r"\r\n|[\r\n\u000b\u000c\u0085\u2028\u2029]")
 

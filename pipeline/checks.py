@@ -237,6 +237,7 @@ def weight_sum(ctx: Context) -> Iterator[Finding]:
     total = exec_weight + t.indicator_weights
     if abs(total - ctx.profile.total) > ctx.rule.tolerance:
         yield ctx.finding(
+            fields=("total_weight",),
             expected_value=ctx.profile.total,
             actual_value=total,
             exec_weight=fmt(exec_weight),

@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.executors import DEFAULT_MEMORY_MB, DaskExecutor, LocalPool
@@ -80,6 +81,33 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     sub.add_parser("rules", help="list the rules and the rule profiles")
+
+    q = sub.add_parser(
+        "query", help="SQL (DuckDB) over a dataset: views forms, funds, indicators, findings, …"
+    )
+    q.add_argument("dataset", type=Path)
+    q.add_argument("sql")
+    q.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-' for stdout), safe for spreadsheets")
+    q.add_argument("--parquet", metavar="FILE", help="write the result as a Parquet file")
+    q.add_argument("--max-rows", type=int, default=50, help="rows shown on the terminal (default 50)")
+
+    show = sub.add_parser("show", help="one file's forms drawn as on paper, findings marked on their cells")
+    show.add_argument("file", type=Path)
+    show.add_argument("--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES))
+    show.add_argument("--form", type=int, metavar="N", help="only the form with this index (0-based)")
+    show.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    rep = sub.add_parser("report", help="a self-contained HTML review report of a dataset")
+    rep.add_argument("dataset", type=Path)
+    rep.add_argument("-o", "--output", type=Path, default=Path("report.html"))
+
+    exp = sub.add_parser("export", help="an Excel workbook of a dataset (forms, indicators, findings, …)")
+    exp.add_argument("dataset", type=Path)
+    exp.add_argument("--xlsx", type=Path, required=True, metavar="FILE")
+
+    srch = sub.add_parser("search", help="forms whose indicators or goals mention every given term")
+    srch.add_argument("dataset", type=Path)
+    srch.add_argument("terms", help='e.g. "扬尘治理" or "满意度 学生"')
     return p
 
 
@@ -159,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
             return _ingest(args)
         if args.command == "rules":
             return _rules()
+        if args.command in ("query", "show", "report", "export", "search"):
+            from pipeline import commands
+
+            run: Callable[[argparse.Namespace], int] = getattr(commands, args.command)
+            return run(args)
     except DatasetError as e:
         print(f"jixiao: {e}", file=sys.stderr)
         return EXIT_RUN_FAILED

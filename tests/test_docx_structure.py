@@ -245,3 +245,7 @@ def test_label_key_is_nfkc_without_spaces_or_colon() -> None:
 
 def test_cell_defaults() -> None:
     assert Cell(0, 0) == Cell(0, 0, 1, 1, "")
+
+
+def test_control_characters_never_reach_the_text() -> None:
+    assert clean_text("红\x1b[31m字\x07\x00") == "红[31m字"

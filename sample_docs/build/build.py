@@ -1088,6 +1088,63 @@ def rule_violations_indicators(doc: Doc) -> None:
     national_form(doc, spec)
 
 
+def hostile_injection_payloads(doc: Doc) -> None:
+    """Untrusted text in every field an output shows: HTML/JS that a report must escape, and
+    formulas a spreadsheet must not run. Numbers are consistent (no findings)."""
+    doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
+    doc.para("（2022年度）", center=True)
+    spec = _road_spec(
+        project_name="<script>document.title='pwned'</script>城市更新项目",
+        department='=HYPERLINK("http://evil.example","点击领取")',
+        unit="<img src=x onerror=\"document.title='pwned'\">",
+        goal=('</td></tr></table><b id="pwned">x</b>', "javascript:alert(1)"),
+        levels=[
+            L1(
+                "产出指标",
+                [
+                    L2(
+                        "数量指标",
+                        [
+                            Ind("+cmd|' /C calc'!A0", "≥1200公里", "1260公里", "15", "15", "无"),
+                            Ind("@SUM(1+1)", "3座", "3座", "10", "10", "无"),
+                        ],
+                    ),
+                    L2("质量指标", [Ind("-2+3", "≥95%", "100%", "10", "10", "无")]),
+                    L2(
+                        "时效指标",
+                        [
+                            Ind(
+                                '<a href="javascript:alert(1)">完工时间</a>',
+                                "2022年11月底前",
+                                "按期完成",
+                                "5",
+                                "5",
+                                "无",
+                            )
+                        ],
+                    ),
+                    L2("成本指标", [Ind("每公里养护成本", "≤0.6万元", "0.58万元", "10", "10", "无")]),
+                ],
+            ),
+            L1(
+                "效益指标",
+                [
+                    L2("社会效益指标", [Ind("农村公路优良中等路率", "≥80%", "85%", "15", "15", "无")]),
+                    L2(
+                        "可持续影响指标",
+                        [Ind("养护长效机制", "建立健全", "达成年度指标", "15", "14", "=1+1")],
+                    ),
+                ],
+            ),
+            L1(
+                "满意度指标",
+                [L2("服务对象满意度指标", [Ind("沿线群众满意度", "≥90%", "93%", "10", "10", "无")])],
+            ),
+        ],
+    )
+    national_form(doc, spec)
+
+
 def not_a_form_letter(doc: Doc) -> None:
     """A Word document without any table (a cover letter sent with the forms)."""
     doc.para("关于报送2022年度项目支出绩效自评结果的函", bold=True, size=16, center=True)
@@ -1506,6 +1563,7 @@ SAMPLES: dict[str, Callable[[Doc], None]] = {
     "sibling_goal_table_then_form": sibling_goal_table_then_form,
     "cover_page_and_notes": cover_page_and_notes,
     "rule_violations_indicators": rule_violations_indicators,
+    "hostile_injection_payloads": hostile_injection_payloads,
     "not_a_form_letter": not_a_form_letter,
     "long_form_three_pages": long_form_three_pages,
     "disclosure_multi_form": disclosure_multi_form,

@@ -1,0 +1,166 @@
+"""The analyst commands: query, show, report, export, search (``jixiao <command> --help``).
+
+Each takes the parsed arguments and returns an exit code; output goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from parsers.base import ParseOptions
+from pipeline import discover
+from pipeline.extract import extract
+from pipeline.query import connect, run_query, to_csv
+from pipeline.render import GridCell, grid_cells, render_table
+from pipeline.terms import query_terms
+from schemas.records import CheckedForm, Source
+from schemas.rules import PROFILES
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "；".join(_as_text(v) for v in value)
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return str(value)
+
+
+def print_table(table: pa.Table, max_rows: int, color: bool = False) -> None:
+    """A query result drawn like a form (Chinese text aligned), at most ``max_rows`` rows."""
+    cells = [GridCell(0, c, 1, 1, name) for c, name in enumerate(table.column_names)]
+    for r, row in enumerate(table.slice(0, max_rows).to_pylist(), 1):
+        cells += [GridCell(r, c, 1, 1, _as_text(row[name])) for c, name in enumerate(table.column_names)]
+    print(render_table(cells, max_width=24, color=color))
+    shown = min(max_rows, table.num_rows)
+    print(f"({table.num_rows} rows{'' if shown == table.num_rows else f', first {shown} shown'})")
+
+
+def query(args: argparse.Namespace) -> int:
+    try:
+        result = run_query(args.dataset, args.sql)
+    except duckdb.Error as e:
+        print(f"jixiao query: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.parquet:
+        pq.write_table(result, args.parquet)
+        print(f"{result.num_rows} rows → {args.parquet}", file=sys.stderr)
+    if args.csv:
+        rows = (tuple(r.values()) for r in result.to_pylist())
+        text = to_csv(result.column_names, rows)
+        if args.csv == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.csv).write_text(text, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+            print(f"{result.num_rows} rows → {args.csv}", file=sys.stderr)
+    if not args.csv and not args.parquet:
+        print_table(result, args.max_rows)
+    return EXIT_OK
+
+
+def search(args: argparse.Namespace) -> int:
+    wanted = query_terms(args.terms)
+    if not wanted:
+        print("jixiao search: no searchable words in the query", file=sys.stderr)
+        return EXIT_USAGE
+    con = connect(args.dataset)
+    con.register("wanted", pa.table({"term": list(wanted)}))
+    result = con.sql(
+        """
+        WITH hits AS (
+            SELECT form_id, field, indicator_seq FROM terms JOIN wanted USING (term)
+            GROUP BY ALL HAVING count(DISTINCT term) = (SELECT count(*) FROM wanted)
+        )
+        SELECT f.project_name AS 项目名称, f.department AS 主管部门, f.year AS 年度,
+               CASE h.field WHEN 'level3' THEN '三级指标' WHEN 'project_name' THEN '项目名称'
+                            WHEN 'goal_expected' THEN '预期目标' ELSE '实际完成情况' END AS 位置,
+               coalesce(i.level3, '') AS 指标, f.source_path AS 文件
+        FROM hits h JOIN forms f USING (form_id)
+        LEFT JOIN indicators i ON i.form_id = h.form_id AND i.seq = h.indicator_seq
+        ORDER BY f.source_path, f.form_index, h.indicator_seq NULLS FIRST
+        """
+    ).to_arrow_table()
+    print_table(result, max_rows=200)
+    return EXIT_OK
+
+
+def show(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        print(f"jixiao show: {path}: {e.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = discover.detect_format(data)
+    if fmt not in ("docx", "pdf"):
+        print(f"jixiao show: {path}: {discover.UNSUPPORTED.get(fmt, fmt)}", file=sys.stderr)
+        return EXIT_FAILED
+    profile = PROFILES[args.profile]
+    result = extract(
+        Source(str(path), discover.sha256_of(data), len(data), fmt), data, profile, ParseOptions()
+    )
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    if result.status in ("failed", "skipped"):
+        print(f"{path}: {result.status} ({result.error_code}): {result.error}")
+        return EXIT_FAILED if result.status == "failed" else EXIT_OK
+    for cf in result.forms:
+        if args.form is None or args.form == cf.form.form_index:
+            print(render_form(cf, color=color))
+    for part in result.skipped:
+        print(f"（跳过）{part.kind}{f' 《{part.title}》' if part.title else ''}: {part.reason}")
+    return EXIT_OK
+
+
+def render_form(cf: CheckedForm, *, color: bool = False) -> str:
+    form = cf.form
+    marks: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    for n, finding in enumerate(cf.findings, 1):
+        for _, ref in finding.refs:
+            marks[(ref.table, ref.row, ref.col)].append(n)
+    name, year = form.project_name or "（未填项目名称）", form.year or "年度未填"
+    lines = [
+        f"━━ 表单 {form.form_index}：{name}  （{year}年度）  "
+        f"主管部门：{form.department or '—'}  实施单位：{form.implementing_unit or '—'}"
+    ]
+    cells = [(t, c.row, c.col, c.row_span, c.col_span, c.text) for t, c in form.cells]
+    for grid in grid_cells(cells, marks).values():
+        lines.append(render_table(grid, color=color))
+    if cf.findings:
+        lines.append(f"发现问题 {len(cf.findings)} 项（⟨n⟩ 标在相关单元格上）：")
+        for n, finding in enumerate(cf.findings, 1):
+            level = "错误" if finding.severity == "error" else "提示"
+            where = "" if finding.refs else "（无对应单元格）"
+            lines.append(f"  ⟨{n}⟩ [{level}] {finding.message}{where}")
+    else:
+        lines.append("未发现问题。")
+    for warning in form.warnings:
+        lines.append(f"  · 读取说明: {warning}")
+    return "\n".join(lines)
+
+
+def report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+
+    stats = write_report(args.dataset, args.output)
+    print(f"report → {args.output} ({', '.join(f'{k} {v}' for k, v in stats.items())})")
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace) -> int:
+    from pipeline.export import write_xlsx
+
+    counts = write_xlsx(args.dataset, args.xlsx)
+    print(f"workbook → {args.xlsx} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
+    return EXIT_OK
