@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline.run import Job, Outcome, Settings
+from pipeline.run import Batch, Job, Settings
 from pipeline.sandbox import Sandbox
 
 log = logging.getLogger(__name__)
@@ -31,20 +31,27 @@ def largest_first(jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=lambda j: (-j.size, j.path))
 
 
+def chunks(jobs: list[Job], size: int) -> list[list[Job]]:
+    """Batches of ``size`` files (one round trip each): large enough that a process boundary is
+    crossed once per batch, small enough that the last batches spread over all workers."""
+    return [jobs[i : i + size] for i in range(0, len(jobs), max(1, size))]
+
+
 class LocalPool:
     """``workers`` sandboxed child processes on this machine."""
 
-    def __init__(self, workers: int, memory_mb: int = DEFAULT_MEMORY_MB) -> None:
+    def __init__(self, workers: int, memory_mb: int = DEFAULT_MEMORY_MB, batch: int = 8) -> None:
         if workers < 1:
             raise ValueError("workers must be >= 1")
         self.workers = workers
         self.memory_mb = memory_mb
+        self.batch = batch
 
-    def run(self, jobs: list[Job], settings: Settings) -> Iterator[Outcome]:
-        todo: queue.SimpleQueue[Job] = queue.SimpleQueue()
-        for job in largest_first(jobs):
-            todo.put(job)
-        done: queue.SimpleQueue[Outcome | BaseException | None] = queue.SimpleQueue()
+    def run(self, jobs: list[Job], settings: Settings) -> Iterator[Batch]:
+        todo: queue.SimpleQueue[list[Job]] = queue.SimpleQueue()
+        for chunk in chunks(largest_first(jobs), self.batch):
+            todo.put(chunk)
+        done: queue.SimpleQueue[Batch | BaseException | None] = queue.SimpleQueue()
         stop = threading.Event()
 
         def feed() -> None:
@@ -52,10 +59,10 @@ class LocalPool:
                 with Sandbox(settings, self.memory_mb) as sandbox:
                     while not stop.is_set():
                         try:
-                            job = todo.get_nowait()
+                            chunk = todo.get_nowait()
                         except queue.Empty:
                             break
-                        done.put(sandbox.run(job))
+                        done.put(sandbox.run_batch(chunk))
             except BaseException as e:  # surfaced in the consuming thread
                 done.put(e)
             finally:
@@ -117,7 +124,7 @@ class SandboxPlugin(_PluginBase):
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(state["settings"], state["memory_mb"])  # type: ignore[misc]
 
-    def run(self, batch: list[Job]) -> list[Outcome]:
+    def run(self, batch: list[Job]) -> Batch:
         try:
             sandbox = self._idle.get_nowait()
         except queue.Empty:
@@ -125,12 +132,12 @@ class SandboxPlugin(_PluginBase):
             with self._lock:
                 self._all.append(sandbox)
         try:
-            return [sandbox.run(job) for job in batch]
+            return sandbox.run_batch(batch)
         finally:
             self._idle.put(sandbox)
 
 
-def run_batch(batch: list[Job]) -> list[Outcome]:
+def run_batch(batch: list[Job]) -> Batch:
     """The Dask task: parse a batch in this worker's sandboxes."""
     from distributed import get_worker
 
@@ -150,7 +157,7 @@ class DaskExecutor:
         self.memory_mb = memory_mb
         self.batch = batch
 
-    def run(self, jobs: list[Job], settings: Settings) -> Iterator[Outcome]:
+    def run(self, jobs: list[Job], settings: Settings) -> Iterator[Batch]:
         try:
             from distributed import Client, LocalCluster, as_completed
         except ImportError as e:  # pragma: no cover - depends on the installation
@@ -165,11 +172,9 @@ class DaskExecutor:
             client = Client(self.address)
         try:
             client.register_plugin(SandboxPlugin(settings, self.memory_mb), name=PLUGIN_NAME)
-            ordered = largest_first(jobs)
-            batches = [ordered[i : i + self.batch] for i in range(0, len(ordered), self.batch)]
-            futures = client.map(run_batch, batches, pure=False)
+            futures = client.map(run_batch, chunks(largest_first(jobs), self.batch), pure=False)
             for future in as_completed(futures):
-                yield from future.result()
+                yield future.result()
         finally:
             client.close()
             if cluster is not None:

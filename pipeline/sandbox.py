@@ -12,6 +12,7 @@ process may not have multiprocessing children).
 
 from __future__ import annotations
 
+import importlib.abc
 import logging
 import os
 import pickle
@@ -23,7 +24,7 @@ import sys
 import time
 from typing import IO, Any
 
-from pipeline.run import Job, Outcome, Settings, failed_outcome, process
+from pipeline.run import Batch, Job, Outcome, Settings, failed_outcome, process
 
 log = logging.getLogger(__name__)
 
@@ -92,36 +93,57 @@ class Sandbox:
         return proc
 
     def run(self, job: Job) -> Outcome:
+        """One file (a batch of one)."""
+        batch = self.run_batch([job])
+        ((path, source),) = batch.sources
+        return Outcome(path, source, batch.tables)
+
+    def run_batch(self, jobs: list[Job]) -> Batch:
+        """Several files in one round trip. The child reports each file as it finishes, which
+        restarts the deadline; if it hangs or dies, the file it was on fails alone (with the
+        reason) and the others of the batch are parsed again by a fresh child."""
+        if not jobs:
+            return Batch((), {})
+        reply = self._exchange(jobs)
+        if isinstance(reply, Batch):
+            return reply
+        done, (code, error) = reply
+        culprit = jobs[done]
+        rest = jobs[:done] + jobs[done + 1 :]  # results of the files before it died with the child
+        failed = Batch.of([failed_outcome(culprit, code, error)])
+        return Batch.merge([failed, self.run_batch(rest)]) if rest else failed
+
+    def _exchange(self, jobs: list[Job]) -> Batch | tuple[int, tuple[str, str]]:
+        """Send jobs; the child's Batch, or (index of the file it was on, (code, reason))."""
         proc = self._proc if self._proc is not None and self._proc.poll() is None else self._start()
         assert proc.stdin is not None and proc.stdout is not None
         try:
-            _write_frame(proc.stdin, job)
+            _write_frame(proc.stdin, jobs)
         except (BrokenPipeError, OSError):
             self._kill()
-            return failed_outcome(
-                job, "worker_lost", "the parsing process could not be reached; retried next run"
-            )
-        deadline = None
-        if self.settings.time_limit > 0:
-            deadline = time.monotonic() + self.settings.time_limit + self.grace
-        reply = _read_frame(proc.stdout.fileno(), deadline)
-        if isinstance(reply, Outcome):
-            if reply.source.get("error_code") in ("memory", "resource_limit"):
-                self._kill()  # after running out of memory the child's heap is suspect: start afresh
-            return reply
-        if reply is TIMEOUT:  # silent past the deadline: hung where no alarm reaches (C code)
+            return 0, ("worker_lost", "the parsing process could not be reached; retried on the next run")
+        limit = self.settings.time_limit
+        done = 0
+        while True:
+            deadline = time.monotonic() + limit + self.grace if limit > 0 else None
+            reply = _read_frame(proc.stdout.fileno(), deadline)
+            if isinstance(reply, Batch):
+                if any(s.get("error_code") in ("memory", "resource_limit") for _, s in reply.sources):
+                    self._kill()  # after running out of memory the child's heap is suspect: start afresh
+                return reply
+            if isinstance(reply, str):  # "finished one file": the next file's clock starts
+                done += 1
+                continue
+            if reply is TIMEOUT:  # silent past the deadline: hung where no alarm reaches (C code)
+                self._kill()
+                return done, ("timeout", f"parsing took longer than the {limit:g} s limit (killed)")
+            try:
+                code = proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = None
             self._kill()
-            limit = self.settings.time_limit
-            return failed_outcome(job, "timeout", f"parsing took longer than the {limit:g} s limit (killed)")
-        try:
-            code = proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            code = None
-        self._kill()
-        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-        return failed_outcome(
-            job, "worker_lost", f"the parsing process died ({how}); retried on the next run"
-        )
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            return done, ("worker_lost", f"the parsing process died ({how}); retried on the next run")
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
@@ -151,8 +173,18 @@ class Sandbox:
         self.close()
 
 
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """Makes pandas look absent in the parsing child (see ``__main__``)."""
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        if fullname == "pandas" or fullname.startswith("pandas."):
+            raise ModuleNotFoundError(f"no module named {fullname!r} in the parsing process")
+        return None
+
+
 def _child(memory_mb: int) -> int:
-    """The child's loop: settings, then jobs until EOF; one outcome per job."""
+    """The child's loop: settings, then batches of jobs until EOF; a heartbeat per file and
+    one merged ``Batch`` per batch."""
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -162,18 +194,24 @@ def _child(memory_mb: int) -> int:
     if not isinstance(settings, Settings):
         return 2
     while True:
-        job = _read_frame(stdin.fileno(), None)
-        if not isinstance(job, Job):
+        jobs = _read_frame(stdin.fileno(), None)
+        if not isinstance(jobs, list):
             return 0  # EOF: the parent closed the pipe
-        try:
-            outcome = process(job, settings)
-        except MemoryError:
-            outcome = failed_outcome(
-                job, "memory", f"parsing needed more than the {memory_mb} MiB memory cap"
-            )
-        _write_frame(stdout, outcome)
+        outcomes = []
+        for job in jobs:
+            try:
+                outcome = process(job, settings)
+            except MemoryError:
+                why = f"parsing needed more than the {memory_mb} MiB memory cap"
+                outcome = failed_outcome(job, "memory", why)
+            outcomes.append(outcome)
+            _write_frame(stdout, job.path)  # a heartbeat: this file is done, the next one's clock starts
+        _write_frame(stdout, Batch.of(outcomes))
 
 
 if __name__ == "__main__":
+    # This process only parses: pyarrow would import pandas (a quarter second, ~60 MB) the first
+    # time it converts Python objects, to check whether they are pandas objects. They never are.
+    sys.meta_path.insert(0, _NoPandas())
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     raise SystemExit(_child(int(sys.argv[1])))

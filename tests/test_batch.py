@@ -367,3 +367,24 @@ def test_rerun_on_unchanged_input_parses_nothing(tmp_path: Path) -> None:
     first = ingest([str(inbox)], ds, Settings(profile=NATIONAL), LocalPool(2))
     again = ingest([str(inbox)], ds, Settings(profile=NATIONAL), LocalPool(2))
     assert (first.parsed, again.parsed, again.unchanged) == (12, 0, 12)
+
+
+def test_a_child_dying_mid_batch_fails_only_the_file_it_was_on(tmp_path: Path) -> None:
+    slow = tmp_path / "slow.pdf"
+    slow.write_bytes(_dense_grid_pdf(150))
+    good = [_job(SAMPLES / "seed_datong_2021.docx"), _job(SAMPLES / "clean_form_no_findings.docx")]
+    with Sandbox(Settings(profile=NATIONAL), memory_mb=2048) as sandbox:
+        sandbox.run(good[0])  # the child is up
+        assert sandbox._proc is not None
+        killer = threading.Timer(2.0, sandbox._proc.kill)
+        killer.start()
+        batch = sandbox.run_batch([good[0], _job(slow), good[1]])
+        killer.join()
+    status = {Path(path).name: (s["status"], s["error_code"]) for path, s in batch.sources}
+    assert status == {
+        "seed_datong_2021.docx": ("ok", None),
+        "slow.pdf": ("failed", "worker_lost"),
+        "clean_form_no_findings.docx": ("ok", None),
+    }
+    # the rows of the files before the failure were parsed again, not lost
+    assert batch.tables["forms"].num_rows == 2
