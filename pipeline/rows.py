@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline.checks import RATE_PLACES, rate_of, totals
 from pipeline.terms import form_terms
-from schemas.records import CellRef, CheckedForm, Quantity, Refs, SourceResult
+from schemas.records import BBox, CellRef, CheckedForm, Quantity, Refs, SourceResult
 from schemas.rules import Profile
 from schemas.tables import SCHEMA_VERSION
 
@@ -27,18 +27,21 @@ def provenance(refs: Refs) -> list[Row]:
     return [_ref(field, ref) for field, ref in refs]
 
 
+def _box(box: BBox | None) -> Row:
+    """A PDF cell box as columns (null for Word, which has no page geometry)."""
+    if box is None:
+        return {"x0": None, "top": None, "x1": None, "bottom": None}
+    return {"x0": box.x0, "top": box.top, "x1": box.x1, "bottom": box.bottom}
+
+
 def _ref(field: str, ref: CellRef) -> Row:
-    box = ref.bbox
     return {
         "field": field,
         "table": ref.table,
         "row": ref.row,
         "col": ref.col,
         "page": ref.page,
-        "x0": box.x0 if box else None,
-        "top": box.top if box else None,
-        "x1": box.x1 if box else None,
-        "bottom": box.bottom if box else None,
+        **_box(ref.bbox),
     }
 
 
@@ -143,7 +146,6 @@ def form_rows(result: SourceResult, cf: CheckedForm, profile: Profile) -> dict[s
         )
     lineage = {"form_id": fid, "source_sha256": src.sha256}
     for table_index, cell in form.cells:
-        box = cell.bbox
         out["cells"].append(
             {
                 **lineage,
@@ -154,10 +156,7 @@ def form_rows(result: SourceResult, cf: CheckedForm, profile: Profile) -> dict[s
                 "col_span": cell.col_span,
                 "text": cell.text,
                 "page": cell.page,
-                "x0": box.x0 if box else None,
-                "top": box.top if box else None,
-                "x1": box.x1 if box else None,
-                "bottom": box.bottom if box else None,
+                **_box(cell.bbox),
             }
         )
     for field, seq, term in form_terms(form):

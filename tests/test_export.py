@@ -19,7 +19,7 @@ from pipeline.writer import Dataset, to_table
 from schemas.errors import DatasetError
 from schemas.rules import NATIONAL
 from schemas.tables import SCHEMA_VERSION, TABLES
-from tests.wordml import docx, p, table_rows
+from tests.wordml import FUNDS_HEADER, FUNDS_ROWS, INDICATOR_HEADER, docx, p, table_rows
 
 DATA_SHEETS = ["表单", "资金", "指标", "问题", "文件"]
 SEED = "大同市建设工程事务中心经费"
@@ -153,19 +153,9 @@ def hostile_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
         ["主管部门", CMD, "实施单位", "@SUM(1+1)"],
         ["年度总体目标", "预期目标", "实际完成情况"],
         ["", "-2+3", "=1+1"],
-        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-        ["", "年度资金总额", "100", "100", "95", "10", "95%", "9.5"],
-        ["", "其中：当年财政拨款", "100", "100", "95", "—", "95%", "—"],
-        [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
+        FUNDS_HEADER,
+        *FUNDS_ROWS,
+        INDICATOR_HEADER,
         ["产出指标", "数量指标", "=1+1", "-2+3", "@SUM(1+1)", "50", "40", HYPERLINK],
         ["效益指标", "社会效益指标", CMD, "#N/A", "=1+1", "30", "-5", "-2+3"],
         ["满意度指标", "满意度指标", "满意度", "≥90%", "95%", "10", "10", ""],

@@ -9,27 +9,14 @@ from parsers.docx import parse_docx
 from pipeline.extract import forms_of
 from schemas.records import CheckedForm, SkippedPart
 from schemas.rules import NATIONAL
-from tests.wordml import docx, p, table_rows, tbl, tc, tr
+from tests.wordml import FUNDS_HEADER, FUNDS_ROWS, INDICATOR_HEADER, docx, p, table_rows, tbl, tc, tr
 
 HEAD = [
     ["项目名称", "测试项目"],
     ["主管部门", "某局", "实施单位", "某中心"],
 ]
-FUNDS = [
-    ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-    ["", "年度资金总额", "100", "100", "95", "10", "95%", "9.5"],
-    ["", "其中：当年财政拨款", "100", "100", "95", "—", "95%", "—"],
-]
-IND_HEAD = [
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因分析及改进措施",
-]
+FUNDS = [FUNDS_HEADER, *FUNDS_ROWS]
+IND_HEAD = INDICATOR_HEADER
 
 
 def run(body: str) -> tuple[list[CheckedForm], list[SkippedPart]]:

@@ -43,7 +43,7 @@ from pipeline.report import RATE_BINS, SCORE_BINS, TITLE, rate_bin, score_bin, w
 from pipeline.run import InProcess, Settings, ingest
 from pipeline.writer import Dataset
 from schemas.rules import NATIONAL
-from tests.wordml import docx, p, table_rows
+from tests.wordml import FUNDS_HEADER, FUNDS_ROWS, INDICATOR_HEADER, docx, p, table_rows
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -535,21 +535,11 @@ def hostile_docx() -> bytes:
     rows = [
         ["项目名称", SCRIPT + "城市更新项目"],
         ["主管部门", IMG, "实施单位", JS_URL],
-        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-        ["", "年度资金总额", "100", "100", "95", "10", "95%", "9.5"],
-        ["", "其中：当年财政拨款", "100", "100", "95", "—", "95%", "—"],
+        FUNDS_HEADER,
+        *FUNDS_ROWS,
         ["年度总体目标", "预期目标", "实际完成情况"],
         ["", BREAKOUT, JS_URL],
-        [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
+        INDICATOR_HEADER,
         ["产出指标", "数量指标", BREAKOUT, "≥10个", "10个", "25", "20", "无"],  # findings quote the name
         ["", "质量指标", SVG, "100%", "100%", "25", "25", ATTR],
         ["效益指标", "社会效益指标", STYLE, "显著", JS_URL, "30", "30", COMMENT],

@@ -100,3 +100,21 @@ def table_rows(rows: list[list[str]]) -> str:
     """A plain table of text rows (no merges), as many columns as the widest row."""
     cols = max(len(r) for r in rows)
     return tbl(*[tr(*[tc(t) for t in r]) for r in rows], cols=cols)
+
+
+# The rows of a minimal national-layout form, for tests that build one (text cells only).
+FUNDS_HEADER = ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+FUNDS_ROWS = [
+    ["", "年度资金总额", "100", "100", "95", "10", "95%", "9.5"],
+    ["", "其中：当年财政拨款", "100", "100", "95", "—", "95%", "—"],
+]
+INDICATOR_HEADER = [
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+]
