@@ -17,7 +17,7 @@ from pipeline.writer import Dataset
 from schemas.errors import DatasetError
 from schemas.rules import HUBEI, NATIONAL
 from schemas.tables import TABLES
-from tests.conftest import SAMPLES
+from tests.conftest import PINNED_RULES, SAMPLES
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -87,19 +87,7 @@ def test_seed_form_findings(sample_dataset: Dataset) -> None:
             JOIN read_parquet('{root}/forms/**/*.parquet', hive_partitioning=true) USING (form_id)
             WHERE source_path = 'sample_docs/seed_datong_2021.docx' ORDER BY finding_id"""
     ).fetchall()
-    pinned = {
-        "EXEC_RATE",
-        "EXEC_SCORE",
-        "SCORE_RANGE",
-        "WEIGHT_SUM",
-        "TOTAL_SCORE",
-        "DEVIATION_MISSING",
-        "FUNDS_SUM",
-        "EXEC_OVER_BUDGET",
-        "LEVEL1_WEIGHT",
-        "LEVEL1_MISSING",
-    }
-    assert {r[0] for r in rows} & pinned == {
+    assert {r[0] for r in rows} & PINNED_RULES == {
         "EXEC_RATE",
         "EXEC_SCORE",
         "FUNDS_SUM",
