@@ -1,4 +1,4 @@
-"""The only place where strings become numbers.
+"""The only place where strings become numbers (and, in ``plain``/``percent``, numbers text).
 
 Everything returns exact ``Decimal`` values or ``None``; nothing is rounded, nothing "corrected".
 When a cell is not clearly a number the answer is ``None`` (or a ``Quantity`` of kind ``text``)
@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
 from schemas.records import BLANK, Quantity
@@ -299,6 +299,22 @@ def parse_quantity(text: str | None) -> Quantity:
         ):
             return Quantity("range", None, lo, hi, _unit(unit), qualifier)
     return Quantity("text")
+
+
+def plain(value: Decimal, places: int | None = None) -> str:
+    """A number as people write it: no exponent, no trailing zeros ("95", "9.41", "0.000001");
+    rounded half-up to ``places`` when given (derived values; printed ones are shown as is)."""
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def percent(ratio: Decimal, places: int = 2) -> str:
+    """A ratio as a percentage: 0.940507 → "94.05%"."""
+    return plain(ratio * 100, places) + "%"
 
 
 _NATURE_WORDS: Final = {"正向": "≥", "正向指标": "≥", "反向": "≤", "反向指标": "≤"}

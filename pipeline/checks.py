@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
+from parsers.numbers import percent, plain
 from parsers.text import label_key
 from schemas.hierarchy import LEVEL1_NAMES
 from schemas.labels import NO_DEVIATION_TEXTS, QUAL_BAND_TEXTS
@@ -24,19 +25,12 @@ RATE_PLACES = Decimal("0.000001")
 
 
 def fmt(d: Decimal | None, places: int | None = None) -> str:
-    """A number for a message: as printed for inputs, rounded for derived values."""
-    if d is None:
-        return "空"
-    if places is not None:
-        d = d.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
-    s = format(d, "f")
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
-    return "0" if s in ("-0", "") else s
+    """A number for a message: as printed for inputs, rounded for derived values; 空 for none."""
+    return "空" if d is None else plain(d, places)
 
 
 def pct(ratio: Decimal | None) -> str:
-    return "空" if ratio is None else fmt(ratio * 100, 2) + "%"
+    return "空" if ratio is None else percent(ratio)
 
 
 def rate_of(line: FundLine) -> Decimal | None:

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from parsers.base import ParseOptions
+from parsers.numbers import plain
 from pipeline import discover
 from pipeline.extract import extract
 from pipeline.query import connect, run_query, to_csv
@@ -33,8 +34,7 @@ def _as_text(value: object) -> str:
     if isinstance(value, list):
         return "；".join(_as_text(v) for v in value)
     if isinstance(value, Decimal):
-        text = format(value, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return plain(value)
     return str(value)
 
 

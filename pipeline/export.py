@@ -38,6 +38,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 
+from parsers.numbers import plain
 from pipeline.query import FORMULA_STARTS
 from pipeline.writer import Dataset
 from schemas.errors import DatasetError
@@ -388,7 +389,7 @@ def _display(value: Any, kind: Kind) -> str | None:
         whole, _, frac = f"{Decimal(value):,.6f}".partition(".")
         return f"{whole}.{frac.rstrip('0'):0<2}"
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain(value)
     return str(value)
 
 

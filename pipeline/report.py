@@ -34,6 +34,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
+from parsers.numbers import percent as as_percent
+from parsers.numbers import plain
 from pipeline.query import connect
 from pipeline.writer import Dataset
 from schemas.errors import DatasetError
@@ -99,16 +101,11 @@ def num(value: Decimal | int | float | None) -> str:
     """A number as printed: no exponent, no trailing zeros ("95", "9.41")."""
     if value is None:
         return ""
-    d = Decimal(value) if not isinstance(value, Decimal) else value
-    if d == d.to_integral_value():
-        return f"{d.quantize(Decimal(1)):f}"
-    return f"{d.normalize():f}"
+    return plain(value if isinstance(value, Decimal) else Decimal(value))
 
 
 def percent(ratio: Decimal | None) -> str:
-    if ratio is None:
-        return ""
-    return num((ratio * 100).quantize(Decimal("0.01"))) + "%"
+    return "" if ratio is None else as_percent(ratio)
 
 
 # --------------------------------------------------------------------------------- the data

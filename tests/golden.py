@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from parsers.numbers import plain
 from pipeline.writer import Dataset
 
 FORM_FIELDS = (
@@ -66,7 +67,7 @@ SOURCE_FIELDS = ("status", "error_code", "forms_found")
 
 
 def _plain(v: Any) -> Any:
-    return format(v.normalize(), "f") if isinstance(v, Decimal) else v
+    return plain(v) if isinstance(v, Decimal) else v
 
 
 def _pick(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:

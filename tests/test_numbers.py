@@ -16,6 +16,8 @@ from parsers.numbers import (
     parse_quantity,
     parse_rate,
     parse_year,
+    percent,
+    plain,
 )
 from schemas.records import Quantity
 
@@ -220,3 +222,25 @@ def test_money_unit_of(text: str, unit: str | None) -> None:
 )
 def test_dates_are_text_and_decimals_are_numbers(text: str, kind: str) -> None:
     assert parse_quantity(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [
+        (D("10"), None, "10"),
+        (D("1E+2"), None, "100"),
+        (D("9.405"), 2, "9.41"),
+        (D("0E-8"), None, "0"),
+        (D("0.000001"), None, "0.000001"),
+        (D("125.000000"), None, "125"),
+        (D("-0.001"), 2, "0"),
+    ],
+)
+def test_plain_numbers_have_no_exponent_and_no_trailing_zeros(
+    value: D, places: int | None, text: str
+) -> None:
+    assert plain(value, places) == text
+
+
+def test_percent() -> None:
+    assert percent(D("0.9405071"), 2) == "94.05%" and percent(D(1)) == "100%"
