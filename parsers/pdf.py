@@ -81,7 +81,7 @@ class _Box:
     last_line_bottom: float | None = None
     last_line_right: float | None = None
     first_line_top: float | None = None
-    first_line_lead: float = 0.0  # width of the first two glyphs of the first line
+    first_line_lead: float = 0.0  # what a line break moved to the first line (``_lead_width``)
 
 
 @dataclass
@@ -307,14 +307,14 @@ def join_continued_tables(parts: list[tuple[_PartTable, bool]], tol: float) -> l
     out: list[_Joined] = []
     for part, continues in parts:
         if continues and out and _same_columns(out[-1].xs, part.xs, tol):
-            _append(out[-1], part, tol)
+            _append(out[-1], part)
         else:
             rows = [_row_texts(part, r) for r in range(min(3, part.n_rows))]
             out.append(_Joined([part], list(part.xs), list(part.boxes), part.n_rows, rows))
     return out
 
 
-def _append(joined: _Joined, part: _PartTable, tol: float) -> None:
+def _append(joined: _Joined, part: _PartTable) -> None:
     """Continue ``joined`` with the next page's part.
 
     The first row of the part is either a *new row* or the rest of a row the page break *split*
@@ -377,7 +377,6 @@ def _to_table(joined: _Joined, index: int) -> Table:
 @dataclass
 class _PageContent:
     number: int
-    height: float
     items: list[tuple[float, _PartTable | str]]  # (top, table part or a line of text)
     ocr_reason: str | None = None
 
@@ -414,15 +413,14 @@ def _page_content(page: Any, options: ParseOptions) -> _PageContent:
         if text:
             items.append((min(c["top"] for c in line), text))
     items.sort(key=lambda it: it[0])
-    return _PageContent(number, page.height, items, ocr_reason)
+    return _PageContent(number, items, ocr_reason)
 
 
 def _continues(prev_page: _PageContent, prev_idx: int, page: _PageContent, idx: int) -> bool:
     """A table part continues the last table of the previous page when only page furniture
     (page numbers) lies after that table and before this part."""
-    after = [it for it in prev_page.items[prev_idx + 1 :]]
-    before = [it for it in page.items[:idx]]
-    return all(isinstance(t, str) and _PAGE_FURNITURE.match(t) for _, t in after + before)
+    between = [*prev_page.items[prev_idx + 1 :], *page.items[:idx]]
+    return all(isinstance(t, str) and _PAGE_FURNITURE.match(t) for _, t in between)
 
 
 def _reading_share(chars: list[Char]) -> float:

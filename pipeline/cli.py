@@ -19,7 +19,7 @@ from pipeline.executors import DEFAULT_MEMORY_MB, DaskExecutor, LocalPool
 from pipeline.progress import Progress
 from pipeline.run import Executor, InProcess, Settings, Summary, ingest
 from pipeline.writer import Dataset
-from schemas.errors import DatasetError
+from schemas.errors import ConfigurationError, DatasetError
 from schemas.rules import DEFAULT_PROFILE, PROFILES, RULES
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
 
             run: Callable[[argparse.Namespace], int] = getattr(commands, args.command)
             return run(args)
-    except DatasetError as e:
+    except (DatasetError, ConfigurationError) as e:  # the run itself cannot go on
         print(f"jixiao: {e}", file=sys.stderr)
         return EXIT_RUN_FAILED
     parser.error(f"unknown command {args.command}")

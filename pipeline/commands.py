@@ -104,8 +104,9 @@ def show(args: argparse.Namespace) -> int:
         print(f"jixiao show: {path}: {e.strerror}", file=sys.stderr)
         return EXIT_USAGE
     fmt = discover.detect_format(data)
-    if fmt not in ("docx", "pdf"):
-        print(f"jixiao show: {path}: {discover.UNSUPPORTED.get(fmt, fmt)}", file=sys.stderr)
+    refused = discover.refusal(str(path), fmt)
+    if refused is not None:
+        print(f"jixiao show: {path}: {refused[2]}", file=sys.stderr)
         return EXIT_FAILED
     profile = PROFILES[args.profile]
     result = extract(

@@ -97,12 +97,35 @@ UNSUPPORTED = {
 NOT_DOCUMENTS = frozenset({"unknown"})
 
 
+#: Formats jixiao parses.
+PARSEABLE = frozenset({"docx", "pdf"})
 #: Extensions that say "this is a submission" (used only to word the error, never to pick a parser).
 DOCUMENT_EXTENSIONS = frozenset({".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx"})
 
 
-def claims_document(path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
+def refusal(path: str, fmt: str) -> tuple[str, str, str] | None:
+    """(status, code, reason) for a file that is not parsed, judged by its content; None to parse.
+
+    A file named like a submission whose content is no document (random bytes, a zip without
+    word/document.xml) is a damaged upload, ``failed``; a note or a script is ``skipped``; a
+    document in another format is ``failed`` with what to do about it.
+    """
+    if fmt in PARSEABLE:
+        return None
+    named_like_a_document = os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
+    if fmt == "zip" and named_like_a_document:
+        why = "a zip archive without word/document.xml: not a complete .docx (damaged upload?)"
+        return "failed", "corrupt", why
+    if fmt in NOT_DOCUMENTS:
+        if named_like_a_document:
+            return (
+                "failed",
+                "corrupt",
+                "named like a document but its content is neither .docx nor PDF (damaged upload?)",
+            )
+        return "skipped", "not_a_document", UNSUPPORTED[fmt]
+    code = {"image": "needs_ocr", "empty": "empty"}.get(fmt, "unsupported_format")
+    return "failed", code, UNSUPPORTED[fmt]
 
 
 def sha256_of(data: bytes) -> str:

@@ -13,7 +13,6 @@ reports the file as changed instead of ingesting them.
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 from collections.abc import Iterator
@@ -21,8 +20,7 @@ from typing import Any
 
 from pipeline.run import Batch, Job, Settings
 from pipeline.sandbox import Sandbox
-
-log = logging.getLogger(__name__)
+from schemas.errors import ConfigurationError
 
 DEFAULT_MEMORY_MB = 1536
 
@@ -111,9 +109,6 @@ class SandboxPlugin(_PluginBase):
         self._all: list[Sandbox] = []
         self._lock = threading.Lock()
 
-    def setup(self, worker: Any) -> None:
-        pass
-
     def teardown(self, worker: Any) -> None:
         for sandbox in self._all:
             sandbox.close()
@@ -161,7 +156,9 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster, as_completed
         except ImportError as e:  # pragma: no cover - depends on the installation
-            raise RuntimeError("--dask needs the 'distributed' package: pip install 'jixiao[dask]'") from e
+            raise ConfigurationError(
+                "--dask needs the 'distributed' package: pip install 'jixiao[dask]'"
+            ) from e
         cluster = None
         if self.address == "local":
             cluster = LocalCluster(

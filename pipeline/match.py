@@ -127,7 +127,7 @@ class _FormMatcher:
         self.total_weight_raw: str | None = None
         self.total_score_raw: str | None = None
         self.grade: str | None = None
-        self._prev_l1: tuple[str | None, str | None] = (None, None)
+        self._prev_l1: tuple[str | None, str | None, Decimal | None] = (None, None, None)
         self._prev_l2: str | None = None
         self._prev_l2_raw: str | None = None
 
@@ -348,12 +348,10 @@ class _FormMatcher:
             l1, points, how = vocab.canonical_level1(label_key(l1_raw))
             self._label_warning(1, l1_raw, l1, how)
             changed = l1 != self._prev_l1[0]
-            self._prev_l1 = (l1, l1_raw)
+            self._prev_l1 = (l1, l1_raw, points)
         else:
-            l1, l1_raw = self._prev_l1
-            points, changed = None, False
-            if l1 is not None:
-                points = vocab.canonical_level1(label_key(l1_raw or ""))[1]
+            l1, l1_raw, points = self._prev_l1
+            changed = False
         # Level 2: as level 1, but a new level-1 block does not inherit the previous level 2.
         l2_raw = raw.get("level2")
         if l2_raw:

@@ -72,20 +72,6 @@ REASON_ZH: Final = {
     "lock_file": "Office临时锁文件",
     "hidden": "隐藏文件",
 }
-FIELD_ZH: Final = {
-    "total_score": "总分",
-    "total_weight": "分值合计",
-    "score": "得分",
-    "weight": "分值",
-    "rate": "执行率",
-    "executed": "全年执行数",
-    "budget_full_year": "全年预算数",
-    "budget_initial": "年初预算数",
-    "deviation": "偏差原因",
-    "target": "年度指标值",
-    "actual": "实际完成值",
-    "grade": "自评等级",
-}
 
 #: Tokens that may appear in attributes the script reads (ids, rule ids): checked, never trusted.
 _FORM_ID = re.compile(r"[0-9a-f]{6,64}-[0-9]{1,6}")

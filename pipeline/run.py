@@ -38,7 +38,6 @@ Row = dict[str, Any]
 INGESTED = frozenset({"ok", "partial"})
 #: Failures worth retrying on the next run with the same bytes (not a property of the file).
 TRANSIENT = frozenset({"timeout", "internal", "worker_lost", "memory"})
-PARSEABLE = frozenset({"docx", "pdf"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +78,7 @@ class Batch:
 
     @staticmethod
     def of(outcomes: Iterable[Outcome]) -> Batch:
-        outs = list(outcomes)
-        tables: dict[str, list[pa.Table]] = {}
-        for o in outs:
-            for name, table in o.tables.items():
-                tables.setdefault(name, []).append(table)
-        return Batch(tuple((o.path, o.source) for o in outs), _concat(tables))
+        return Batch.merge(Batch(((o.path, o.source),), o.tables) for o in outcomes)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Tables cross process boundaries (sandbox pipes, Dask) as Arrow IPC streams: reading one
@@ -99,7 +93,10 @@ class Batch:
             sources.extend(b.sources)
             for name, table in b.tables.items():
                 tables.setdefault(name, []).append(table)
-        return Batch(tuple(sources), _concat(tables))
+        return Batch(
+            tuple(sources),
+            {name: ts[0] if len(ts) == 1 else pa.concat_tables(ts) for name, ts in tables.items()},
+        )
 
 
 def _to_ipc(table: pa.Table) -> bytes:
@@ -111,10 +108,6 @@ def _to_ipc(table: pa.Table) -> bytes:
 
 def _batch_from_ipc(sources: tuple[tuple[str, Row], ...], blobs: dict[str, bytes]) -> Batch:
     return Batch(sources, {name: pa.ipc.open_stream(blob).read_all() for name, blob in blobs.items()})
-
-
-def _concat(tables: dict[str, list[pa.Table]]) -> dict[str, pa.Table]:
-    return {name: ts[0] if len(ts) == 1 else pa.concat_tables(ts) for name, ts in tables.items()}
 
 
 def failed_outcome(job: Job, code: str, error: str) -> Outcome:
@@ -275,29 +268,9 @@ def plan(
             continue
         sha, size, fmt = discover.sha256_of(data), len(data), discover.detect_format(data)
         del data
-        if fmt in discover.NOT_DOCUMENTS:
-            if discover.claims_document(c.path):  # named like a submission: a damaged upload
-                rows[c.path] = _row(
-                    c.path,
-                    sha,
-                    size,
-                    fmt,
-                    "failed",
-                    "corrupt",
-                    "named like a document but its content is neither .docx nor PDF (damaged upload?)",
-                )
-            else:
-                rows[c.path] = _row(
-                    c.path, sha, size, fmt, "skipped", "not_a_document", discover.UNSUPPORTED[fmt]
-                )
-            continue
-        if fmt == "zip" and discover.claims_document(c.path):
-            why = "a zip archive without word/document.xml: not a complete .docx (damaged upload?)"
-            rows[c.path] = _row(c.path, sha, size, fmt, "failed", "corrupt", why)
-            continue
-        if fmt not in PARSEABLE:
-            code = "needs_ocr" if fmt == "image" else "empty" if fmt == "empty" else "unsupported_format"
-            rows[c.path] = _row(c.path, sha, size, fmt, "failed", code, discover.UNSUPPORTED[fmt])
+        refused = discover.refusal(c.path, fmt)
+        if refused is not None:
+            rows[c.path] = _row(c.path, sha, size, fmt, *refused)
             continue
         if sha in owner and owner[sha] != c.path:
             rows[c.path] = _row(

@@ -26,8 +26,6 @@ from typing import IO, Any
 
 from pipeline.run import Batch, Job, Outcome, Settings, failed_outcome, process
 
-log = logging.getLogger(__name__)
-
 _HEADER = struct.Struct(">Q")
 #: The parent waits this much longer than the time limit before it kills a silent child.
 GRACE_SECONDS = 10.0
@@ -116,12 +114,21 @@ class Sandbox:
     def _exchange(self, jobs: list[Job]) -> Batch | tuple[int, tuple[str, str]]:
         """Send jobs; the child's Batch, or (index of the file it was on, (code, reason))."""
         proc = self._proc if self._proc is not None and self._proc.poll() is None else self._start()
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            _write_frame(proc.stdin, jobs)
-        except (BrokenPipeError, OSError):
-            self._kill()
-            return 0, ("worker_lost", "the parsing process could not be reached; retried on the next run")
+        for attempt in (1, 2):
+            assert proc.stdin is not None
+            try:
+                _write_frame(proc.stdin, jobs)
+                break
+            except (BrokenPipeError, OSError):
+                # the child died between batches: nothing of this batch started, a fresh one takes it
+                self._kill()
+                if attempt == 2:
+                    return 0, (
+                        "worker_lost",
+                        "the parsing process could not be started; retried on the next run",
+                    )
+                proc = self._start()
+        assert proc.stdout is not None
         limit = self.settings.time_limit
         done = 0
         while True:

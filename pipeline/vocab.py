@@ -183,7 +183,6 @@ def canonical_level2(key: str) -> tuple[str | None, str]:
     return (guess, BY_TERMS) if guess else (name, UNKNOWN)
 
 
-@functools.lru_cache(maxsize=4096)
 def _by_terms(name: str, candidates: tuple[str, ...]) -> str | None:
     """An unfamiliar label read as the canonical name it shares the most words with
     ("经济效益类指标" → 经济效益指标; "项目产出" → 产出指标). Segmentation is jieba's."""

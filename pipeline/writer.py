@@ -215,9 +215,7 @@ class Dataset:
                 if pc.any(hit).as_py():
                     keep = _read_file(src, table, None).filter(pc.invert(hit))
                     if keep.num_rows:
-                        out.append(
-                            self._write_file(stage, table, _rel_dir(rel), keep, f"part-{number:06d}-r")
-                        )
+                        out.append(self._write_file(stage, table, keep, f"part-{number:06d}-r"))
                     continue
             dst = stage / rel
             dst.parent.mkdir(parents=True, exist_ok=True)
@@ -234,16 +232,15 @@ class Dataset:
         if data is None or (data.num_rows == 0 and not allow_empty):
             return []
         data = data.sort_by([(k, "ascending") for k in KEYS[table]]) if data.num_rows else data
-        return [self._write_file(stage, table, table, data, f"part-{number:06d}")]
+        return [self._write_file(stage, table, data, f"part-{number:06d}")]
 
-    def _write_file(self, stage: Path, table: str, rel_dir: str, data: pa.Table, stem: str) -> str:
-        directory = stage / rel_dir
-        directory.mkdir(parents=True, exist_ok=True)
-        rel = f"{rel_dir}/{stem}.parquet"
+    def _write_file(self, stage: Path, table: str, data: pa.Table, stem: str) -> str:
+        (stage / table).mkdir(parents=True, exist_ok=True)
+        rel = f"{table}/{stem}.parquet"
         n = 1
         while (stage / rel).exists():
             n += 1
-            rel = f"{rel_dir}/{stem}-{n}.parquet"
+            rel = f"{table}/{stem}-{n}.parquet"
         path = stage / rel
         pq.write_table(data.cast(TABLES[table]), path, compression="zstd")
         with open(path, "rb+") as fh:
@@ -257,10 +254,6 @@ def _read_file(path: Path, table: str, columns: list[str] | None) -> pa.Table:
     schema = TABLES[table]
     target = schema if columns is None else pa.schema([schema.field(c) for c in columns])
     return pq.ParquetFile(path).read(columns=target.names).cast(target)
-
-
-def _rel_dir(rel: str) -> str:
-    return rel.rsplit("/", 1)[0]
 
 
 def _write_synced(path: Path, data: bytes) -> None:

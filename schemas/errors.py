@@ -56,6 +56,12 @@ class ParseTimeout(InputError):
     code = "timeout"
 
 
+class ConfigurationError(JixiaoError):
+    """Raised when the run is asked for something this installation cannot do (a missing extra)."""
+
+    code = "configuration"
+
+
 class DatasetError(JixiaoError):
     """Raised when the output directory is not a jixiao dataset or cannot be written."""
 
