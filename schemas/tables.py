@@ -27,6 +27,14 @@ SCORE: Final = pa.decimal128(12, 4)
 RATIO: Final = pa.decimal128(12, 6)
 VALUE: Final = pa.decimal128(28, 8)
 
+#: Where a cell is on a PDF page: the page and its box in points (null for Word).
+PAGE_BOX: Final = (
+    pa.field("page", pa.int32()),
+    pa.field("x0", pa.float32()),
+    pa.field("top", pa.float32()),
+    pa.field("x1", pa.float32()),
+    pa.field("bottom", pa.float32()),
+)
 PROVENANCE: Final = pa.list_(
     pa.struct(
         [
@@ -34,11 +42,7 @@ PROVENANCE: Final = pa.list_(
             pa.field("table", pa.int32()),
             pa.field("row", pa.int32()),
             pa.field("col", pa.int32()),
-            pa.field("page", pa.int32()),
-            pa.field("x0", pa.float32()),
-            pa.field("top", pa.float32()),
-            pa.field("x1", pa.float32()),
-            pa.field("bottom", pa.float32()),
+            *PAGE_BOX,
         ]
     )
 )
@@ -204,11 +208,7 @@ CELLS: Final = _schema(
         pa.field("row_span", i32, nullable=False),
         pa.field("col_span", i32, nullable=False),
         pa.field("text", s, nullable=False),
-        pa.field("page", i32),
-        pa.field("x0", pa.float32()),
-        pa.field("top", pa.float32()),
-        pa.field("x1", pa.float32()),
-        pa.field("bottom", pa.float32()),
+        *PAGE_BOX,
     ],
 )
 
