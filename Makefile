@@ -29,10 +29,12 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -42,7 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch
 
-## samples: rebuild sample_docs/*.docx from sample_docs/build.py (deterministic)
+## samples: rebuild sample_docs/*.docx from sample_docs/build/build.py (deterministic)
 samples: $(STAMP)
 	$(BIN)/python sample_docs/build/build.py
 

@@ -26,9 +26,10 @@ from bench.corpus import build_corpus, build_pdf_corpus
 
 def child(corpus: str, out: str, workers: int) -> int:
     """One ingest in this process; prints seconds, parsed files and worker peak RSS as JSON."""
-    from pipeline.executors import LocalPool
-    from pipeline.run import Settings, ingest
-    from pipeline.writer import Dataset
+    from pipeline.batch.executors import LocalPool
+    from pipeline.batch.jobs import Settings
+    from pipeline.batch.run import ingest
+    from pipeline.dataset.writer import Dataset
     from schemas.rules import NATIONAL
 
     t = time.perf_counter()

@@ -11,14 +11,13 @@ from __future__ import annotations
 import io
 import random
 import sys
-import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "sample_docs" / "build"))
 
-from build import _road_spec  # noqa: E402
-from docxkit import Doc  # noqa: E402
+from build import road_spec  # noqa: E402
+from docxkit import Doc, replace_in_document  # noqa: E402
 from layout import L1, L2, Fund, Ind, national_form  # noqa: E402
 
 DASH = "—"
@@ -56,7 +55,7 @@ def _spec(rng: random.Random, n: int) -> object:
         L1("效益指标", [L2("社会效益指标", inds[rows - third : -1])]) if third > 1 else None,
         L1("满意度指标", [L2("服务对象满意度指标", inds[-1:])]),
     ]
-    return _road_spec(
+    return road_spec(
         project_name=f"基准测试项目{n:05d}",
         funds=[
             Fund("年度资金总额", [str(budget), str(budget), str(executed), "10", f"{rate:.2%}", str(score)]),
@@ -92,19 +91,6 @@ def _templates(rng: random.Random) -> list[bytes]:
     return out
 
 
-def _stamp(template: bytes, n: int) -> bytes:
-    """The template with its project names numbered ``n``: same structure, distinct bytes."""
-    src = zipfile.ZipFile(io.BytesIO(template))
-    dst_buf = io.BytesIO()
-    with zipfile.ZipFile(dst_buf, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = data.replace(TOKEN.encode(), f"基准测试项目{n:05d}".encode())
-            dst.writestr(info.filename, data)
-    return dst_buf.getvalue()
-
-
 def build_corpus(out: Path, n_docs: int, seed: int = 7) -> int:
     """Write ``n_docs`` distinct .docx files into ``out``; returns the number of forms in them."""
     rng = random.Random(seed)
@@ -113,7 +99,7 @@ def build_corpus(out: Path, n_docs: int, seed: int = 7) -> int:
     forms = 0
     for n in range(n_docs):
         t = n % TEMPLATES
-        (out / f"form_{n:05d}.docx").write_bytes(_stamp(templates[t], n))
+        (out / f"form_{n:05d}.docx").write_bytes(replace_in_document(templates[t], TOKEN, f"基准测试项目{n:05d}"))
         forms += 2 if t % 5 == 4 else 1
     return forms
 

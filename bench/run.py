@@ -28,9 +28,11 @@ import pyarrow as pa
 from lxml import etree
 
 from bench.corpus import build_corpus, build_pdf_corpus
-from pipeline.run import InProcess, Settings, ingest
-from pipeline.writer import Dataset
-from schemas.rules import NATIONAL
+from pipeline.batch.executors import InProcess
+from pipeline.batch.jobs import Settings
+from pipeline.batch.run import ingest
+from pipeline.dataset.writer import Dataset
+from schemas.profiles import NATIONAL
 
 
 def pdf_bare_read(files: list[Path]) -> None:

@@ -1,5 +1,5 @@
-"""Format parsers: a file's bytes → ``RawDocument`` (tables of cells with true spans).
+"""Reading submissions: bytes → ``RawDocument`` (``parsers.formats``) → ``Form`` (``parsers.forms``).
 
-Parsers are pure and know nothing of forms, indicators or rules. One parser per format, registered
-in ``parsers.registry.PARSERS``.
+``text`` (cell text normalisation) and ``numbers`` (the only string → number code) are shared by
+both floors.
 """

@@ -6,7 +6,7 @@ and the caller records a warning: never guess.
 
 Input is printed text (``clean_text``); NFKC is applied here, so full-width digits, full-width
 percent signs and Chinese commas used as thousands separators are read like their ASCII forms.
-Value conventions are from RULES.md §4.
+Value conventions: docs/rules.md#how-values-are-written.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Final
 
 from schemas.records import BLANK, Quantity
 
-#: Cells that mean "nothing here" in a value column (RULES.md §4: "/", "—", blank, "……").
+#: Cells that mean "nothing here" in a value column (docs/rules.md#how-values-are-written).
 BLANK_TEXTS: Final = frozenset(
     {
         "",

@@ -14,13 +14,20 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Final
 
-from pipeline.executors import DEFAULT_MEMORY_MB, DaskExecutor, LocalPool
-from pipeline.progress import Progress
-from pipeline.run import Executor, InProcess, Settings, Summary, ingest
-from pipeline.writer import Dataset
+from pipeline.batch.discover import read_list_file
+from pipeline.batch.executors import DEFAULT_MEMORY_MB, DaskExecutor, Executor, InProcess, LocalPool
+from pipeline.batch.jobs import DEFAULT_TIME_LIMIT, Settings
+from pipeline.batch.progress import Progress
+from pipeline.batch.run import DEFAULT_COMMIT_EVERY, Summary, ingest
+from pipeline.dataset.writer import Dataset
+from pipeline.review import commands
+from pipeline.review.commands import DEFAULT_MAX_ROWS
+from pipeline.review.show import show
 from schemas.errors import ConfigurationError, DatasetError
-from schemas.rules import DEFAULT_PROFILE, PROFILES, RULES
+from schemas.profiles import DEFAULT_PROFILE, PROFILES
+from schemas.rules import RULES
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     ing.add_argument("--reprocess", action="store_true", help="parse every input again, even if unchanged")
     ing.add_argument(
-        "--timeout", type=float, default=120.0, metavar="S", help="seconds one file may take (0 = none)"
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="S",
+        help=f"seconds one file may take (0 = none; default {DEFAULT_TIME_LIMIT:g})",
     )
     ing.add_argument(
         "--workers",
@@ -74,7 +85,11 @@ def _parser() -> argparse.ArgumentParser:
         help="memory cap per parsing process",
     )
     ing.add_argument(
-        "--commit-every", type=int, default=500, metavar="N", help="commit after every N parsed files"
+        "--commit-every",
+        type=int,
+        default=DEFAULT_COMMIT_EVERY,
+        metavar="N",
+        help=f"commit after every N parsed files (default {DEFAULT_COMMIT_EVERY})",
     )
     ing.add_argument(
         "--fail-fast", action="store_true", help="parse in-process and stop at the first error (development)"
@@ -89,7 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("sql")
     q.add_argument("--csv", metavar="FILE", help="write CSV to FILE ('-' for stdout), safe for spreadsheets")
     q.add_argument("--parquet", metavar="FILE", help="write the result as a Parquet file")
-    q.add_argument("--max-rows", type=int, default=50, help="rows shown on the terminal (default 50)")
+    q.add_argument(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        help=f"rows shown on the terminal (default {DEFAULT_MAX_ROWS})",
+    )
 
     show = sub.add_parser("show", help="one file's forms drawn as on paper, findings marked on their cells")
     show.add_argument("file", type=Path)
@@ -136,8 +156,6 @@ def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
 def _ingest(args: argparse.Namespace) -> int:
     inputs = list(args.inputs)
     if args.list_file:
-        from pipeline.discover import read_list_file
-
         inputs += read_list_file(args.list_file)
     if not inputs:
         print("jixiao ingest: no inputs (give files/folders or --list FILE)", file=sys.stderr)
@@ -165,13 +183,26 @@ def _ingest(args: argparse.Namespace) -> int:
     return EXIT_FILES_FAILED if summary.any_failed else EXIT_OK
 
 
-def _rules() -> int:
+def _rules(args: argparse.Namespace) -> int:
     for r in RULES:
         print(f"{r.id:<18} {r.severity:<8} tol {r.tolerance!s:<5} {r.title_zh} — {r.description}")
     print()
     for p in PROFILES.values():
         print(f"{p.name:<10} {p.title_zh}: {p.description}")
+    print()
+    print("Formulas, tolerances and their sources: docs/rules.md")
     return EXIT_OK
+
+
+COMMANDS: Final[dict[str, Callable[[argparse.Namespace], int]]] = {
+    "ingest": _ingest,
+    "rules": _rules,
+    "query": commands.query,
+    "search": commands.search,
+    "show": show,
+    "report": commands.report,
+    "export": commands.export,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,20 +214,10 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.WARNING - 10 * min(args.verbose, 2)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     try:
-        if args.command == "ingest":
-            return _ingest(args)
-        if args.command == "rules":
-            return _rules()
-        if args.command in ("query", "show", "report", "export", "search"):
-            from pipeline import commands
-
-            run: Callable[[argparse.Namespace], int] = getattr(commands, args.command)
-            return run(args)
+        return COMMANDS[args.command](args)
     except (DatasetError, ConfigurationError) as e:  # the run itself cannot go on
         print(f"jixiao: {e}", file=sys.stderr)
         return EXIT_RUN_FAILED
-    parser.error(f"unknown command {args.command}")
-    return EXIT_RUN_FAILED
 
 
 def entry() -> None:

@@ -1,36 +1,96 @@
-"""One source's bytes → ``SourceResult``: parse, segment, match, check. Pure; no I/O.
+"""One file → ``SourceResult``: read, tell the format, parse, read the forms, check them.
 
+Used by the batch jobs (in a worker, one file at a time) and by ``jixiao show``; writes nothing.
 Bad input (``InputError``) becomes a ``failed`` result with the error's code and message; any
 other exception is an internal defect, recorded with code ``internal`` unless ``fail_fast``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+from pathlib import Path
 
-from parsers.base import ParseOptions
-from parsers.registry import PARSERS
+from parsers.formats.base import ParseOptions
+from parsers.formats.registry import PARSERS
+from parsers.forms import read_forms
 from pipeline.checks import check_form
-from pipeline.match import match_form
-from pipeline.segment import FORM, classify, segments, skipped_part
-from schemas.errors import InputError
+from schemas.errors import InputError, ResourceLimit
+from schemas.profiles import Profile
 from schemas.records import CheckedForm, RawDocument, SkippedPart, Source, SourceResult, SourceStatus
-from schemas.rules import Profile
 
 log = logging.getLogger(__name__)
 
+#: What to tell the user for each format jixiao does not read.
+UNSUPPORTED = {
+    "empty": "the file is empty (0 bytes)",
+    "doc": "a legacy Word 97-2003 .doc file: save it as .docx (or PDF) and submit again",
+    "xls": "an Excel 97-2003 workbook, not a Word/PDF form",
+    "xlsx": "an Excel workbook (.xlsx), not a Word/PDF form",
+    "ppt": "a PowerPoint file, not a Word/PDF form",
+    "pptx": "a PowerPoint file (.pptx), not a Word/PDF form",
+    "encrypted-office": "a password-protected Office document: remove the password and submit again",
+    "ole": "an OLE compound file that is not a Word document (WPS or other office format?)",
+    "rtf": "an RTF file: save it as .docx and submit again",
+    "word-xml": "a Word 2003 XML file: save it as .docx and submit again",
+    "html": "a web page (Word 'save as HTML'?), not a .docx/PDF",
+    "zip": "a zip archive that is not a Word document: unpack it and ingest its files",
+    "image": "an image (a photographed or scanned form?): needs OCR, which jixiao does not do",
+    "unknown": "not a document (neither Word .docx nor PDF by its content)",
+}
+#: Formats that are not submissions at all (notes, scripts, checksums): skipped, not failed.
+NOT_DOCUMENTS = frozenset({"unknown"})
+
+
+#: Formats jixiao parses.
+PARSEABLE = frozenset(PARSERS)
+#: Extensions that say "this is a submission" (used only to word the error, never to pick a parser).
+DOCUMENT_EXTENSIONS = frozenset({".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx"})
+
+
+def refusal(path: str, fmt: str) -> tuple[SourceStatus, str, str] | None:
+    """(status, code, reason) for a file that is not parsed, judged by its content; None to parse.
+
+    A file named like a submission whose content is no document (random bytes, a zip without
+    word/document.xml) is a damaged upload, ``failed``; a note or a script is ``skipped``; a
+    document in another format is ``failed`` with what to do about it.
+    """
+    if fmt in PARSEABLE:
+        return None
+    named_like_a_document = os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
+    if fmt == "zip" and named_like_a_document:
+        why = "a zip archive without word/document.xml: not a complete .docx (damaged upload?)"
+        return "failed", "corrupt", why
+    if fmt in NOT_DOCUMENTS:
+        if named_like_a_document:
+            return (
+                "failed",
+                "corrupt",
+                "named like a document but its content is neither .docx nor PDF (damaged upload?)",
+            )
+        return "skipped", "not_a_document", UNSUPPORTED[fmt]
+    code = {"image": "needs_ocr", "empty": "empty"}.get(fmt, "unsupported_format")
+    return "failed", code, UNSUPPORTED[fmt]
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_file(path: str, max_bytes: int) -> bytes:
+    """The file's bytes, refusing files larger than ``max_bytes``."""
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        raise ResourceLimit(
+            f"file is {size // (1 << 20)} MiB, larger than the {max_bytes // (1 << 20)} MiB limit"
+        )
+    return Path(path).read_bytes()
+
 
 def forms_of(doc: RawDocument, profile: Profile) -> tuple[list[CheckedForm], list[SkippedPart]]:
-    forms: list[CheckedForm] = []
-    skipped: list[SkippedPart] = []
-    for seg in segments(doc):
-        kind = classify(seg)
-        if kind != FORM:
-            skipped.append(skipped_part(seg, kind))
-            continue
-        form = match_form(seg, len(forms))
-        forms.append(CheckedForm(form, check_form(form, profile)))
-    return forms, skipped
+    forms, skipped = read_forms(doc)
+    return [check_form(form, profile) for form in forms], skipped
 
 
 def extract(

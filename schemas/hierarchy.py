@@ -1,7 +1,7 @@
 """The 一级/二级指标 hierarchy of the national template, as data.
 
 Keys are *label keys*: NFKC-normalised, whitespace removed, ASCII parentheses (see
-``parsers.text.label_key``). Sources: RULES.md §1.2 (national layout), §3.1 (variants).
+``parsers.text.label_key``). Sources: docs/rules.md#the-form and #template-variants-and-sibling-forms.
 """
 
 from __future__ import annotations
@@ -68,5 +68,6 @@ LEVEL2_ALIASES: Final = MappingProxyType(
     }
 )
 
-#: Words that end a level-3 name's template prefix: "指标1：", "指标2:", "指标1" (Langfang writes no colon).
+#: Level-3 names (once the template prefix "指标N：" is stripped) that mean the row is an unfilled
+#: placeholder of the template: "指标2：" → "", "……", "指标1：无" → "无".
 LEVEL3_PLACEHOLDER_TEXTS: Final = frozenset({"", "……", "…", "...", "......", "无", "略", "-", "—", "/"})

@@ -2,7 +2,7 @@
 
 All keys are *label keys* (``parsers.text.label_key``): NFKC, no whitespace, ASCII punctuation.
 A header is looked up as printed first, then with a trailing parenthetical removed
-("全年预算数(A)" → "全年预算数"). Sources: RULES.md §1.2, §3.1, §3.2.
+("全年预算数(A)" → "全年预算数"). Sources: docs/rules.md#the-form, #template-variants-and-sibling-forms.
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ GRADES: Final = MappingProxyType(
 )
 
 # ---------------------------------------------------------------------------------------------
-# Titles and sibling forms (RULES.md §3.2)
+# Titles and sibling forms (docs/rules.md#template-variants-and-sibling-forms)
 # ---------------------------------------------------------------------------------------------
 #: Substrings of a title key → the sibling kind it names. Checked before the project-form title.
 SIBLING_TITLE_CUES: Final = (
@@ -257,7 +257,7 @@ PROJECT_TITLE_CUES: Final = ("自评表",)
 TITLE_MAX_CHARS: Final = 60
 
 # ---------------------------------------------------------------------------------------------
-# Wording of qualitative 完成值 (RULES.md §2.4, §4): which band the text claims
+# Wording of qualitative 完成值 (docs/rules.md#ind_qual_band): which band the text claims
 # ---------------------------------------------------------------------------------------------
 #: Exact texts (label keys, trailing 。 removed) per band; "full" = 达成, "partial", "none" = 未达成.
 QUAL_BAND_TEXTS: Final = MappingProxyType(

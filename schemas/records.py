@@ -1,7 +1,8 @@
 """Frozen records passed between the stages.
 
 Data flow: ``Source`` → ``RawDocument`` (tables of cells with spans) → ``Form`` (+ match warnings)
-→ ``Finding`` → ``SourceResult`` → writer.
+→ ``CheckedForm`` (findings, totals) → ``SourceResult`` → rows (``SourceRow`` and the form tables)
+→ writer.
 
 Every extracted field keeps the text it was read from and the cell it came from (``CellRef``), so
 an auditor can trace any number back to the page.
@@ -9,9 +10,9 @@ an auditor can trace any number back to the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Literal
+from dataclasses import dataclass, fields
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
 
 # --------------------------------------------------------------------------------------------
 # Raw document structure (what a parser produces; knows nothing of forms or rules)
@@ -149,6 +150,22 @@ class FundLine:
     rate_raw: str | None = None
     refs: Refs = ()
 
+    @property
+    def rate_computed(self) -> Decimal | None:
+        """全年执行数 ÷ 全年预算数, exact; None when either is missing or the budget is 0."""
+        if self.executed is None or self.budget_full_year is None or self.budget_full_year == 0:
+            return None
+        return self.executed / self.budget_full_year
+
+
+#: Derived ratios are stored with 6 decimals (``schemas.tables.RATIO``), rounded half-up.
+RATIO_PLACES = Decimal("0.000001")
+
+
+def stored_ratio(ratio: Decimal | None) -> Decimal | None:
+    """A derived ratio as the dataset stores it (one rounding for every table)."""
+    return None if ratio is None else ratio.quantize(RATIO_PLACES, ROUND_HALF_UP)
+
 
 @dataclass(frozen=True, slots=True)
 class Indicator:
@@ -213,6 +230,10 @@ class SkippedPart:
     title: str | None
     reason: str
 
+    def describe(self) -> str:
+        """As ``sources.skipped_parts`` lists it: "kind 《title》: reason"."""
+        return f"{self.kind}{f' 《{self.title}》' if self.title else ''}: {self.reason}"
+
 
 # --------------------------------------------------------------------------------------------
 # Checks and results
@@ -247,9 +268,26 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class Totals:
+    """What the checks derive from a form (stored in ``forms``): execution line, sums, grade."""
+
+    exec_weight: Decimal | None
+    exec_score: Decimal | None
+    exec_rate_computed: Decimal | None
+    indicator_weights: Decimal
+    indicator_scores: Decimal
+    total_weight_computed: Decimal | None
+    total_score_computed: Decimal | None
+    grade_computed: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class CheckedForm:
     form: Form
     findings: tuple[Finding, ...]
+    totals: Totals
+    #: The name of the rule profile the form was checked under.
+    profile: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,3 +301,55 @@ class SourceResult:
     warnings: tuple[str, ...] = ()
     n_pages: int | None = None
     duplicate_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One input file's row in ``sources``: what happened to it. Built here, for parsed files
+    (``of_result``) and for files decided without parsing (skipped, duplicate, unreadable) alike."""
+
+    source_path: str
+    source_sha256: str | None
+    format: str
+    size_bytes: int | None
+    status: SourceStatus
+    error_code: str | None = None
+    error: str | None = None
+    forms_found: int = 0
+    skipped_parts: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    n_pages: int | None = None
+    duplicate_of: str | None = None
+
+    @staticmethod
+    def of_result(result: SourceResult) -> SourceRow:
+        src = result.source
+        return SourceRow(
+            source_path=src.path,
+            source_sha256=src.sha256 or None,
+            format=src.format,
+            size_bytes=src.size,
+            status=result.status,
+            error_code=result.error_code,
+            error=result.error,
+            forms_found=len(result.forms),
+            skipped_parts=tuple(p.describe() for p in result.skipped),
+            warnings=result.warnings,
+            n_pages=result.n_pages,
+            duplicate_of=result.duplicate_of,
+        )
+
+    @property
+    def ingested(self) -> bool:
+        """Whether the file's forms are in the dataset under its own sha256."""
+        return self.status in ("ok", "partial") and self.duplicate_of is None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @staticmethod
+    def from_dict(row: dict[str, Any]) -> SourceRow:
+        values: dict[str, Any] = {f.name: row[f.name] for f in fields(SourceRow)}
+        values["skipped_parts"] = tuple(values["skipped_parts"] or ())
+        values["warnings"] = tuple(values["warnings"] or ())
+        return SourceRow(**values)

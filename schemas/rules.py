@@ -1,11 +1,10 @@
-"""Scoring rules and rule profiles, declared as data.
+"""Scoring rules, declared as data.
 
 A ``Rule`` has an identity (pinned id), a severity, a tolerance and a Chinese message template;
-its execution lives in ``pipeline.checks`` (one function per rule id). A ``Profile`` holds the
-numbers that differ by province or era (RULES.md §7.3): the budget-execution weight, the level-1
-split, the qualitative bands, the reverse-indicator formula, the overshoot threshold, the grades.
+its execution lives in ``pipeline.checks`` (one function per rule id). The numbers that differ
+by province or era are in ``schemas.profiles``.
 
-Formulas and their sources: RULES.md §2. Money tolerances are in 万元.
+Every rule, its formula, tolerance and sources: docs/rules.md#rules. Money tolerances are in 万元.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Final, Literal
 
-from schemas.hierarchy import BENEFIT, OUTPUT, SATISFACTION
 from schemas.records import Severity
 
 Scope = Literal["form", "fund", "indicator"]
@@ -144,7 +142,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "定量指标“{name}”（指标值{target}，完成值{actual}）按{formula}计分应为{expected}分，"
         "填报{score}分，相差{diff}分（容差{tol}分）",
         "A quantitative indicator's score differs from the formula for its operator (≥/＞ and =: "
-        "full marks when met, else w×B/A; ≤/＜: the profile's reverse formula), RULES.md §2.3.",
+        "full marks when met, else w×B/A; ≤/＜: the profile's reverse formula).",
     ),
     Rule(
         "IND_QUAL_BAND",
@@ -153,7 +151,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "indicator",
         "定性指标得分不在档次区间内",
         "定性指标“{name}”完成情况为“{actual}”，属“{band}”档，得分应在{low}至{high}分之间，填报{score}分",
-        "A qualitative indicator's score lies outside the band its 完成值 wording implies, RULES.md §2.4.",
+        "A qualitative indicator's score lies outside the band its 完成值 wording implies.",
     ),
     Rule(
         "IND_OVERSHOOT",
@@ -164,7 +162,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "指标“{name}”完成值{actual}为指标值{target}的{ratio}（达到{threshold}以上），"
         "得满分{score}分但未分析偏差原因",
         "Actual ≥ the profile's overshoot threshold × target (120 % nationally), full marks, and no "
-        "deviation note, RULES.md §2.3 (2020 rule on targets set too low).",
+        "deviation note, docs/rules.md#ind_overshoot (2020 rule on targets set too low).",
     ),
     Rule(
         "GRADE_MISMATCH",
@@ -173,7 +171,7 @@ RULES: Final[tuple[Rule, ...]] = (
         "form",
         "自评等级与总分不符",
         "总分{total}分对应等级应为“{expected}”，填报为“{reported}”",
-        "The printed grade (优/良/中/差) is not the band of the printed total, RULES.md §2.5.",
+        "The printed grade (优/良/中/差) is not the band of the printed total.",
     ),
 )
 
@@ -181,98 +179,5 @@ RULES_BY_ID: Final = MappingProxyType({r.id: r for r in RULES})
 if len(RULES_BY_ID) != len(RULES):  # pragma: no cover - a declaration error, caught at import
     raise ValueError("duplicate rule id")
 
-ReverseFormula = Literal["linear", "ratio"]
-
-
-@dataclass(frozen=True, slots=True)
-class QualBand:
-    name: str
-    low: Decimal  # inclusive, as a fraction of the weight
-    high: Decimal  # inclusive only for the top band (1)
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    name: str
-    title_zh: str
-    description: str
-    total: Decimal
-    exec_weight: Decimal
-    #: Groups of level-1 names and the weight their indicators must add up to.
-    level1_weights: tuple[tuple[tuple[str, ...], Decimal], ...]
-    #: Qualitative bands: 达成 / 部分达成 / 未达成, as fractions of the weight.
-    qual_bands: tuple[QualBand, QualBand, QualBand]
-    reverse_formula: ReverseFormula
-    overshoot_ratio: Decimal
-    #: (lower bound inclusive, grade), highest first.
-    grades: tuple[tuple[Decimal, str], ...]
-
-
-_GRADES_2020 = ((D(90), "优"), (D(80), "良"), (D(60), "中"), (D(0), "差"))
-
-NATIONAL: Final = Profile(
-    name="national",
-    title_zh="财预〔2020〕10号",
-    description="National: execution 10, 产出50/效益30/满意度10, qualitative bands 80/60, reverse "
-    "indicators scored linearly to zero at twice the target (the budget systems' rule), overshoot "
-    "flagged at 120 %, grades 90/80/60.",
-    total=D(100),
-    exec_weight=D(10),
-    level1_weights=(((OUTPUT,), D(50)), ((BENEFIT,), D(30)), ((SATISFACTION,), D(10))),
-    qual_bands=(
-        QualBand("达成年度指标", D("0.8"), D(1)),
-        QualBand("部分达成年度指标", D("0.6"), D("0.8")),
-        QualBand("未达成年度指标", D(0), D("0.6")),
-    ),
-    reverse_formula="linear",
-    overshoot_ratio=D("1.2"),
-    grades=_GRADES_2020,
-)
-
-HUBEI: Final = Profile(
-    name="hubei",
-    title_zh="湖北省项目支出绩效自评",
-    description="Hubei: 预算执行情况 20, 产出 40 and 效益+满意度 40, qualitative bands 80/50 "
-    "(older 备注 3), reverse indicators scored weight × A/B (备注 2).",
-    total=D(100),
-    exec_weight=D(20),
-    level1_weights=(((OUTPUT,), D(40)), ((BENEFIT, SATISFACTION), D(40))),
-    qual_bands=(
-        QualBand("达成预期指标", D("0.8"), D(1)),
-        QualBand("部分达成预期指标", D("0.5"), D("0.8")),
-        QualBand("未达成预期指标", D(0), D("0.5")),
-    ),
-    reverse_formula="ratio",
-    overshoot_ratio=D("1.2"),
-    grades=_GRADES_2020,
-)
-
-GUANGXI: Final = Profile(
-    name="guangxi",
-    title_zh="广西项目支出绩效自评",
-    description="Guangxi: the national split and bands; an overshoot needs a reason from 130 %.",
-    total=D(100),
-    exec_weight=D(10),
-    level1_weights=NATIONAL.level1_weights,
-    qual_bands=NATIONAL.qual_bands,
-    reverse_formula="linear",
-    overshoot_ratio=D("1.3"),
-    grades=_GRADES_2020,
-)
-
-SICHUAN: Final = Profile(
-    name="sichuan",
-    title_zh="四川省部门预算项目支出绩效自评",
-    description="Sichuan: 预算执行情况(10分) + 绩效指标(90分) split freely among the level-1 "
-    "indicators; national bands and formulas otherwise.",
-    total=D(100),
-    exec_weight=D(10),
-    level1_weights=(((OUTPUT, BENEFIT, SATISFACTION), D(90)),),
-    qual_bands=NATIONAL.qual_bands,
-    reverse_formula="linear",
-    overshoot_ratio=D("1.2"),
-    grades=_GRADES_2020,
-)
-
-PROFILES: Final = MappingProxyType({p.name: p for p in (NATIONAL, HUBEI, GUANGXI, SICHUAN)})
-DEFAULT_PROFILE: Final = NATIONAL.name
+#: A finding's severity, in Chinese (one word everywhere: report, workbook, terminal).
+SEVERITY_ZH: Final = MappingProxyType({"error": "错误", "warning": "提示"})

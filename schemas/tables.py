@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Final
+from typing import Any, Final
 
 import pyarrow as pa
 
@@ -47,6 +47,9 @@ PROVENANCE: Final = pa.list_(
     )
 )
 STRINGS: Final = pa.list_(pa.string())
+
+#: One row of a table as Python values, keyed by column name.
+Row = dict[str, Any]
 
 
 def _schema(name: str, fields: list[pa.Field]) -> pa.Schema:

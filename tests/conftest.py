@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.run import InProcess, Settings, ingest
-from pipeline.writer import Dataset
-from schemas.rules import NATIONAL
+from pipeline.batch.executors import InProcess
+from pipeline.batch.jobs import Settings
+from pipeline.batch.run import ingest
+from pipeline.dataset.writer import Dataset
+from schemas.profiles import NATIONAL
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_docs"

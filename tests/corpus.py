@@ -3,29 +3,19 @@ written into word/document.xml (same structure, distinct bytes and sha256)."""
 
 from __future__ import annotations
 
-import io
-import zipfile
+import sys
 from pathlib import Path
 
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
+
+sys.path.insert(0, str(ROOT / "sample_docs" / "build"))
+from docxkit import replace_in_document
 
 STAMPED = {
     "clean_form_no_findings.docx": "农村公路养护工程补助资金",
     "seed_datong_2021.docx": "大同市建设工程事务中心经费",
     "rule_violations_indicators.docx": "智慧政务平台运维服务",
 }
-
-
-def stamp(data: bytes, old: str, new: str) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                body = body.replace(old.encode(), new.encode())
-            dst.writestr(info, body)
-    return out.getvalue()
 
 
 def build(out: Path, n: int) -> list[Path]:
@@ -37,6 +27,6 @@ def build(out: Path, n: int) -> list[Path]:
     for i in range(n):
         k = i % len(sources)
         path = out / f"提交_{i:04d}.docx"
-        path.write_bytes(stamp(sources[k], names[k], f"{names[k]}{i:04d}"))
+        path.write_bytes(replace_in_document(sources[k], names[k], f"{names[k]}{i:04d}"))
         paths.append(path)
     return paths

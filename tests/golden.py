@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from parsers.numbers import plain
-from pipeline.writer import Dataset
+from pipeline.dataset.writer import Dataset
 
 FORM_FIELDS = (
     "form_index",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.writer import Dataset
+from pipeline.dataset.writer import Dataset
 from tests import golden
 from tests.conftest import SAMPLES
 

@@ -1,4 +1,4 @@
-"""String → number parsing: the one module where it happens (RULES.md §4 value conventions)."""
+"""String → number parsing: the one module where it happens (docs/rules.md#how-values-are-written)."""
 
 from __future__ import annotations
 

@@ -482,7 +482,7 @@ def real_004_yongde_2022(doc: Doc) -> None:
 # ------------------------------------------------------------------------------------------------
 # Variants (synthetic, realistic content)
 # ------------------------------------------------------------------------------------------------
-def _road_spec(**over: object) -> FormSpec:
+def road_spec(**over: object) -> FormSpec:
     """A clean, internally consistent form (every rule passes) used as the base of variants."""
     spec = FormSpec(
         project_name="农村公路养护工程补助资金",
@@ -551,7 +551,7 @@ def _road_spec(**over: object) -> FormSpec:
 def clean_form_no_findings(doc: Doc) -> None:
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _road_spec())
+    national_form(doc, road_spec())
 
 
 def multi_form_two_projects(doc: Doc) -> None:
@@ -559,11 +559,11 @@ def multi_form_two_projects(doc: Doc) -> None:
     doc.para("附件2")
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _road_spec())
+    national_form(doc, road_spec())
     doc.page_break()
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    second = _road_spec(
+    second = road_spec(
         project_name="城乡客运公交化改造补助",
         unit="宁远县道路运输服务中心",
         funds=[
@@ -582,14 +582,14 @@ def split_over_two_tables(doc: Doc) -> None:
     """The header/funds/goal table and the indicator table are two Word tables with text between."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _road_spec(split_before_indicators=True, between_tables=["（续表）"]))
+    national_form(doc, road_spec(split_before_indicators=True, between_tables=["（续表）"]))
 
 
 def yuan_units_thousands_separators(doc: Doc) -> None:
     """项目资金（元）with thousands separators; amounts convert exactly to 万元."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2021年度）", center=True)
-    spec = _road_spec(
+    spec = road_spec(
         project_name="中小学校舍维修改造资金",
         department="青川县教育局",
         unit="青川县第二中学",
@@ -639,7 +639,7 @@ def yuan_units_thousands_separators(doc: Doc) -> None:
 def no_initial_budget_column(doc: Doc) -> None:
     """No 年初预算数 column; headers 全年预算数（A）/ 全年执行数（B）/ 执行率（B/A）."""
     doc.para("2022年度项目支出绩效自评表", bold=True, size=16, center=True)
-    spec = _road_spec(
+    spec = road_spec(
         project_name="基层农技推广体系改革与建设补助",
         department="岳池县农业农村局",
         unit="岳池县农业技术推广中心",
@@ -700,7 +700,7 @@ def level1_points_in_labels(doc: Doc) -> None:
     """ "产出指标(50分)" style level-1 labels and 满意度指标 printed at level 2 (池州 style)."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    spec = _road_spec(
+    spec = road_spec(
         levels=[
             L1(
                 "产出指标（50分）",
@@ -737,7 +737,7 @@ def labels_repeated_not_merged(doc: Doc) -> None:
     """一级/二级 labels typed into every row instead of merged cells; a deduction without a reason."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2021年度）", center=True)
-    spec = _road_spec(
+    spec = road_spec(
         merge_levels=False,
         project_name="城区环卫保洁服务购买",
         department="潼南区城市管理局",
@@ -794,7 +794,7 @@ def fullwidth_digits_and_operators(doc: Doc) -> None:
     """Full-width digits and percent signs, "，" as a thousands separator, ＞＝ and 不低于 / 以内."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（２０２２年度）", center=True)
-    spec = _road_spec(
+    spec = road_spec(
         project_name="社区居家养老服务补贴",
         department="南溪区民政局",
         unit="南溪区社会福利中心",
@@ -984,7 +984,7 @@ def sibling_goal_table_then_form(doc: Doc) -> None:
     doc.page_break()
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _road_spec())
+    national_form(doc, road_spec())
 
 
 def cover_page_and_notes(doc: Doc) -> None:
@@ -997,7 +997,7 @@ def cover_page_and_notes(doc: Doc) -> None:
     doc.para("附件3")
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _road_spec())
+    national_form(doc, road_spec())
     doc.para("填表说明：")
     for line in (
         "1.项目名称、主管部门、实施单位按预算批复口径填写。",
@@ -1013,7 +1013,7 @@ def rule_violations_indicators(doc: Doc) -> None:
     a score above its weight, execution above budget and a grade that is not the total's band."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    spec = _road_spec(
+    spec = road_spec(
         project_name="智慧政务平台运维服务",
         department="遂宁市行政审批局",
         unit="遂宁市政务服务中心",
@@ -1093,7 +1093,7 @@ def hostile_injection_payloads(doc: Doc) -> None:
     formulas a spreadsheet must not run. Numbers are consistent (no findings)."""
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    spec = _road_spec(
+    spec = road_spec(
         project_name="<script>document.title='pwned'</script>城市更新项目",
         department='=HYPERLINK("http://evil.example","点击领取")',
         unit="<img src=x onerror=\"document.title='pwned'\">",
@@ -1426,7 +1426,7 @@ def disclosure_multi_form(doc: Doc) -> None:
 
 
 def _subsidy_spec() -> FormSpec:
-    return _road_spec(
+    return road_spec(
         project_name="耕地地力保护补贴",
         department="南部县农业农村局",
         unit="南部县农业农村局",
@@ -1480,7 +1480,7 @@ def _subsidy_spec() -> FormSpec:
 
 
 def _sanitation_spec() -> FormSpec:
-    return _road_spec(
+    return road_spec(
         project_name="农村人居环境整治奖补资金",
         department="南部县农业农村局",
         unit="南部县农村能源发展中心",

@@ -1,0 +1,50 @@
+"""A file's bytes → its format, by content (magic bytes and zip/OLE member names), never by
+the file's name: a .doc renamed .docx is still a .doc."""
+
+from __future__ import annotations
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _utf16(s: str) -> bytes:
+    return s.encode("utf-16-le")
+
+
+def detect_format(data: bytes) -> str:
+    """``docx``, ``pdf`` or what the bytes are instead (``doc``, ``xlsx``, ``encrypted-office``, …)."""
+    if not data:
+        return "empty"
+    head = data[:1024]
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        names = data[-65536:]  # the zip central directory sits at the end
+        if b"word/document" in names or b"word/_rels" in names:
+            return "docx"
+        if b"xl/workbook" in names:
+            return "xlsx"
+        if b"ppt/presentation" in names:
+            return "pptx"
+        if b"word/" in data:  # central directory beyond the tail window
+            return "docx"
+        return "zip"
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(OLE_MAGIC):
+        if _utf16("EncryptedPackage") in data:
+            return "encrypted-office"
+        if _utf16("WordDocument") in data:
+            return "doc"
+        if _utf16("Workbook") in data or _utf16("Book") in data:
+            return "xls"
+        if _utf16("PowerPoint Document") in data:
+            return "ppt"
+        return "ole"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")):
+        return "image"
+    lowered = head.lstrip().lower()
+    if lowered.startswith(b"{\\rtf"):
+        return "rtf"
+    if lowered.startswith(b"<?xml") and b"wordDocument" in data[:4096]:
+        return "word-xml"
+    if lowered.startswith(b"<html") or lowered.startswith(b"<!doctype html") or b"<html" in lowered[:512]:
+        return "html"
+    return "unknown"

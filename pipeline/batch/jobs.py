@@ -1,0 +1,170 @@
+"""What a worker runs: one file → its ``sources`` row and table rows (``process``), and the records
+that cross process boundaries (``Settings``, ``Job``, ``Outcome``, ``Batch``).
+
+The sandbox child imports this module and nothing of the runner: what the parent decides (the
+plan, the commits) lives in ``plan`` and ``run``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pyarrow as pa
+
+from parsers.formats.base import ParseOptions
+from parsers.forms.words import tokenizer
+from pipeline.dataset.rows import result_tables
+from pipeline.extract import extract, read_file, sha256_of
+from schemas.errors import InputError, ParseTimeout
+from schemas.profiles import Profile
+from schemas.records import Source, SourceResult, SourceRow
+
+log = logging.getLogger(__name__)
+
+#: Seconds one file may take to parse (``--timeout``); 0 = no limit.
+DEFAULT_TIME_LIMIT: Final = 120.0
+#: Largest input file read (bytes).
+DEFAULT_MAX_FILE_BYTES: Final = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a worker needs to turn one file into rows (picklable, sent to every worker)."""
+
+    profile: Profile
+    parse: ParseOptions = field(default_factory=ParseOptions)
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    time_limit: float = DEFAULT_TIME_LIMIT
+    fail_fast: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    path: str
+    sha256: str
+    size: int
+    format: str
+
+    @property
+    def source(self) -> Source:
+        return Source(self.path, self.sha256, self.size, self.format)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    source: SourceRow
+    tables: dict[str, pa.Table]
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """The outcomes of several files: their sources rows, and their table rows merged per table
+    (one Arrow table per output table instead of one per file: what crosses a process boundary
+    is deserialised once per batch, not once per file)."""
+
+    sources: tuple[SourceRow, ...]
+    tables: dict[str, pa.Table]
+
+    @staticmethod
+    def of(outcomes: Iterable[Outcome]) -> Batch:
+        return Batch.merge(Batch((o.source,), o.tables) for o in outcomes)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Tables cross process boundaries (sandbox pipes, Dask) as Arrow IPC streams: reading one
+        # back is ~15× cheaper than unpickling the table (nested provenance lists, decimals).
+        return (_batch_from_ipc, (self.sources, {name: _to_ipc(t) for name, t in self.tables.items()}))
+
+    @staticmethod
+    def merge(batches: Iterable[Batch]) -> Batch:
+        tables: dict[str, list[pa.Table]] = {}
+        sources: list[SourceRow] = []
+        for b in batches:
+            sources.extend(b.sources)
+            for name, table in b.tables.items():
+                tables.setdefault(name, []).append(table)
+        return Batch(
+            tuple(sources),
+            {name: ts[0] if len(ts) == 1 else pa.concat_tables(ts) for name, ts in tables.items()},
+        )
+
+
+def _to_ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return bytes(sink.getvalue())
+
+
+def _batch_from_ipc(sources: tuple[SourceRow, ...], blobs: dict[str, bytes]) -> Batch:
+    return Batch(sources, {name: pa.ipc.open_stream(blob).read_all() for name, blob in blobs.items()})
+
+
+def warm_up() -> None:
+    """One-time set-up of a worker process, outside any file's time limit: jieba's prefix
+    dictionary takes about a second to build, which the first file would otherwise pay."""
+    tokenizer()
+
+
+def failed_outcome(job: Job, code: str, error: str) -> Outcome:
+    """The outcome of a file that could not be parsed (no table rows)."""
+    return Outcome(SourceRow.of_result(SourceResult(job.source, "failed", code, error)), {})
+
+
+def process(job: Job, settings: Settings) -> Outcome:
+    """Parse one file into its sources row and table rows. Never raises for bad input."""
+    source = job.source
+    try:
+        data = read_file(job.path, settings.max_file_bytes)
+        if sha256_of(data) != job.sha256:
+            result = SourceResult(
+                source, "failed", "changed", "the file changed while the run was reading it"
+            )
+        else:
+            with time_limit(settings.time_limit):
+                result = extract(source, data, settings.profile, settings.parse, fail_fast=settings.fail_fast)
+    except InputError as e:
+        if settings.fail_fast:
+            raise
+        result = SourceResult(source, "failed", e.code, str(e))
+    except OSError as e:
+        if settings.fail_fast:
+            raise
+        result = SourceResult(source, "failed", "unreadable", f"cannot be read ({e.strerror or e})")
+    try:
+        tables = result_tables(result)
+    except (pa.ArrowException, ValueError, TypeError) as e:
+        if settings.fail_fast:
+            raise
+        log.exception("rows of %s do not fit the output schema", job.path)
+        result = SourceResult(
+            source, "failed", "internal", f"internal error: rows do not fit the schema ({e})"
+        )
+        tables = {}
+    return Outcome(SourceRow.of_result(result), tables)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``ParseTimeout`` in this thread after ``seconds`` (SIGALRM: the main thread of a
+    process only; elsewhere a no-op, and the executor's process-level limit applies)."""
+    in_main = threading.current_thread() is threading.main_thread()
+    if seconds <= 0 or not in_main or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ParseTimeout(f"parsing took longer than the {seconds:g} s limit")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

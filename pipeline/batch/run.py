@@ -1,0 +1,132 @@
+"""The batch runner: inputs → plan (what changed) → parse jobs → atomic commits.
+
+Every input file gets exactly one ``sources`` row (``plan`` decides which files to parse). Results
+are committed every ``commit_every`` files and at the end, each commit atomic, so a killed run
+loses at most the files parsed since the last commit and the next run picks them up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Final
+
+import pyarrow as pa
+
+from pipeline.batch import discover
+from pipeline.batch.executors import Executor, InProcess
+from pipeline.batch.jobs import Settings
+from pipeline.batch.plan import plan
+from pipeline.dataset.rows import read_sources, sources_table
+from pipeline.dataset.writer import Dataset
+from schemas.errors import DatasetError
+from schemas.records import SourceRow
+
+#: Commit after this many parsed files (``--commit-every``) or this many seconds.
+DEFAULT_COMMIT_EVERY: Final = 500
+DEFAULT_COMMIT_SECONDS: Final = 120.0
+
+
+@dataclass
+class Summary:
+    files: Counter[str] = field(default_factory=Counter)
+    unchanged: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    parsed: int = 0
+    forms_new: int = 0
+    findings_new: Counter[str] = field(default_factory=Counter)
+    commits: int = 0
+    seconds: float = 0.0
+    failed_paths: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def any_failed(self) -> bool:
+        return self.files["failed"] > 0
+
+
+def _ingested(rows: Iterable[SourceRow]) -> set[str]:
+    return {r.source_sha256 for r in rows if r.ingested and r.source_sha256}
+
+
+def ingest(
+    inputs: list[str],
+    dataset: Dataset,
+    settings: Settings,
+    executor: Executor | None = None,
+    *,
+    commit_every: int = DEFAULT_COMMIT_EVERY,
+    commit_seconds: float = DEFAULT_COMMIT_SECONDS,
+    reprocess: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Summary:
+    """Ingest ``inputs`` into ``dataset``; returns what happened. Raises ``DatasetError`` only."""
+    started = time.monotonic()
+    executor = executor or InProcess()
+    summary = Summary()
+    with dataset.lock():
+        manifest = dataset.manifest()
+        if manifest is not None and manifest.profile != settings.profile.name:
+            raise DatasetError(
+                f"{dataset.root} was checked with rule profile {manifest.profile!r}; ingest with "
+                f"--profile {manifest.profile} or into a new --out directory"
+            )
+        old = read_sources(dataset.read("sources"))
+        the_plan = plan(discover.walk(inputs), old, settings, reprocess=reprocess)
+        state = dict(old)
+        state.update(the_plan.rows)
+        in_dataset = _ingested(old.values())
+        summary.unchanged = len(the_plan.unchanged)
+        pending: dict[str, list[pa.Table]] = {}
+        replaced: set[str] = set()
+        done_since_commit = 0
+        last_commit = time.monotonic()
+        total = len(the_plan.jobs)
+
+        committed = dict(old)
+
+        def commit() -> None:
+            nonlocal in_dataset, pending, replaced, done_since_commit, last_commit, committed
+            rows_now = list(state.values())
+            referenced = _ingested(rows_now)
+            drop = (in_dataset - referenced) | (replaced & in_dataset)
+            new = {t: pa.concat_tables(ts) for t, ts in pending.items() if ts}
+            sources = sources_table(sorted(rows_now, key=lambda r: r.source_path))
+            dataset.commit(new, sources, drop, settings.profile.name)
+            in_dataset = referenced
+            committed = dict(state)
+            pending, replaced, done_since_commit = {}, set(), 0
+            last_commit = time.monotonic()
+            summary.commits += 1
+
+        if progress:
+            progress(0, total)
+        for batch in executor.run(the_plan.jobs, settings):
+            for source in batch.sources:
+                state[source.source_path] = source
+                if source.source_sha256:
+                    replaced.add(source.source_sha256)
+                if source.ingested:
+                    summary.forms_new += source.forms_found
+            for table, data in batch.tables.items():
+                pending.setdefault(table, []).append(data)
+            if "findings" in batch.tables:
+                summary.findings_new.update(batch.tables["findings"].column("rule_id").to_pylist())
+            summary.parsed += len(batch.sources)
+            done_since_commit += len(batch.sources)
+            if progress:
+                progress(summary.parsed, total)
+            if done_since_commit >= commit_every or time.monotonic() - last_commit >= commit_seconds:
+                commit()
+        if done_since_commit or state != committed or (manifest is None and summary.commits == 0):
+            commit()
+    for path in sorted({c for c in the_plan.rows} | {j.path for j in the_plan.jobs}):
+        row = state[path]
+        summary.files[row.status] += 1
+        if row.status == "skipped":
+            summary.skipped[row.error_code or "-"] += 1
+        if row.status == "failed":
+            summary.failed_paths.append((path, f"{row.error_code}: {row.error}"))
+    summary.seconds = time.monotonic() - started
+    return summary

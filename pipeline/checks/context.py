@@ -1,0 +1,95 @@
+"""What every check shares: the ``Context`` a check runs in (form, totals, profile, rule), the
+form's derived ``Totals``, and how numbers are written in messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from parsers.numbers import percent, plain
+from schemas.profiles import Profile
+from schemas.records import Finding, Form, FundLine, Indicator, Totals, stored_ratio
+from schemas.rules import Rule
+
+ZERO = Decimal(0)
+
+
+def fmt(d: Decimal | None, places: int | None = None) -> str:
+    """A number for a message: as printed for inputs, rounded for derived values; 空 for none."""
+    return "空" if d is None else plain(d, places)
+
+
+def pct(ratio: Decimal | None) -> str:
+    return "空" if ratio is None else percent(ratio)
+
+
+def grade_of(total: Decimal, profile: Profile) -> str:
+    for low, name in profile.grades:
+        if total >= low:
+            return name
+    return profile.grades[-1][1]
+
+
+def totals(form: Form, profile: Profile) -> Totals:
+    """The execution line's weight/score/rate, the sums of the indicators, the grade of the total."""
+    line = form.total_line
+    exec_weight = line.weight if line else None
+    exec_score = line.score if line else None
+    rate = line.rate_computed if line else None
+    weights = sum((i.weight for i in form.indicators if i.weight is not None), ZERO)
+    scores = sum((i.score for i in form.indicators if i.score is not None), ZERO)
+    has_ind = bool(form.indicators)
+    tw = (exec_weight or ZERO) + weights if has_ind or exec_weight is not None else None
+    ts = (exec_score or ZERO) + scores if has_ind or exec_score is not None else None
+    basis = form.total_score_reported if form.total_score_reported is not None else ts
+    return Totals(
+        exec_weight=exec_weight,
+        exec_score=exec_score,
+        exec_rate_computed=stored_ratio(rate),
+        indicator_weights=weights,
+        indicator_scores=scores,
+        total_weight_computed=tw,
+        total_score_computed=ts,
+        grade_computed=grade_of(basis, profile) if basis is not None else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    form: Form
+    totals: Totals
+    profile: Profile
+    rule: Rule
+
+    def finding(
+        self,
+        *,
+        indicator: Indicator | None = None,
+        fund: FundLine | None = None,
+        fields: tuple[str, ...] = (),
+        expected_value: Decimal | None = None,
+        actual_value: Decimal | None = None,
+        **params: object,
+    ) -> Finding:
+        source_refs = indicator.refs if indicator else fund.refs if fund else self.form.refs
+        refs = tuple((f, r) for f, r in source_refs if f in fields) if fields else ()
+        return Finding(
+            rule_id=self.rule.id,
+            severity=self.rule.severity,
+            message=self.rule.message(**params),
+            indicator_seq=indicator.seq if indicator else None,
+            fund_line=fund.line if fund else None,
+            fund_line_seq=fund.line_seq if fund else None,
+            fields=fields,
+            expected=expected_value,
+            actual=actual_value,
+            refs=refs,
+        )
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+def name_of(ind: Indicator) -> str:
+    return ind.level3 or ind.level3_raw or f"第{ind.seq}项指标"

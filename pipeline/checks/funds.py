@@ -1,0 +1,105 @@
+"""The funds block: execution rate and score, the money columns' sums, execution over budget
+(docs/rules.md#exec_rate … #exec_over_budget)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
+
+from pipeline.checks.context import ZERO, Context, fmt, pct
+from schemas.records import RATIO_PLACES, Finding
+
+
+def exec_rate(ctx: Context) -> Iterator[Finding]:
+    for line in ctx.form.funds:
+        computed = line.rate_computed
+        if line.rate_reported is None or computed is None:
+            continue
+        diff_pp = abs(line.rate_reported - computed) * 100
+        if diff_pp > ctx.rule.tolerance:
+            yield ctx.finding(
+                fund=line,
+                fields=("rate", "executed", "budget_full_year"),
+                expected_value=computed.quantize(RATIO_PLACES, ROUND_HALF_UP),
+                actual_value=line.rate_reported,
+                label=line.label_raw,
+                reported=line.rate_raw,
+                executed=fmt(line.executed),
+                budget=fmt(line.budget_full_year),
+                computed=pct(computed),
+                diff=fmt(diff_pp, 2),
+            )
+
+
+def exec_score(ctx: Context) -> Iterator[Finding]:
+    for line in ctx.form.funds:
+        rate = line.rate_computed
+        if line.score is None or rate is None:
+            continue
+        weight = line.weight if line.weight is not None else ctx.profile.exec_weight
+        expected = weight * min(rate, Decimal(1))
+        diff = abs(line.score - expected)
+        if diff > ctx.rule.tolerance:
+            yield ctx.finding(
+                fund=line,
+                fields=("score", "weight", "executed", "budget_full_year"),
+                expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+                actual_value=line.score,
+                reported=fmt(line.score),
+                weight=fmt(weight),
+                rate=pct(rate),
+                expected=fmt(expected, 2),
+                diff=fmt(diff, 2),
+            )
+
+
+MONEY_COLUMNS = (
+    ("budget_initial", "年初预算数"),
+    ("budget_full_year", "全年预算数"),
+    ("executed", "全年执行数"),
+)
+
+
+def funds_sum(ctx: Context) -> Iterator[Finding]:
+    total = ctx.form.total_line
+    if total is None:
+        return
+    parts = [f for f in ctx.form.funds if f is not total and f.line != "total"]
+    for field, name in MONEY_COLUMNS:
+        total_value: Decimal | None = getattr(total, field)
+        values = [(p, getattr(p, field)) for p in parts]
+        filled = [(p, v) for p, v in values if v is not None]
+        if total_value is None or not filled:
+            continue
+        parts_sum = sum((v for _, v in filled), ZERO)
+        diff = abs(total_value - parts_sum)
+        if diff > ctx.rule.tolerance:
+            yield ctx.finding(
+                fund=total,
+                fields=(field,),
+                expected_value=parts_sum,
+                actual_value=total_value,
+                column=name,
+                total=fmt(total_value),
+                parts_sum=fmt(parts_sum),
+                parts="＋".join(f"{p.label_raw}{fmt(v)}" for p, v in filled),
+                diff=fmt(diff),
+                unit="万元",
+            )
+
+
+def exec_over_budget(ctx: Context) -> Iterator[Finding]:
+    for line in ctx.form.funds:
+        if line.executed is None or line.budget_full_year is None:
+            continue
+        if line.executed - line.budget_full_year > ctx.rule.tolerance:
+            yield ctx.finding(
+                fund=line,
+                fields=("executed", "budget_full_year"),
+                expected_value=line.budget_full_year,
+                actual_value=line.executed,
+                label=line.label_raw,
+                executed=fmt(line.executed),
+                budget=fmt(line.budget_full_year),
+                unit="万元",
+            )

@@ -1,0 +1,202 @@
+"""Records → rows of the output tables (dicts keyed by ``schemas.tables`` columns) → Arrow tables,
+and the ``sources`` table back to ``SourceRow`` records.
+
+Ids are deterministic: ``form_id`` is the file's sha256 prefix and the form's index in the file
+(same bytes → same id, wherever the file lies); ``finding_id`` adds the rule id and a counter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pyarrow as pa
+
+from parsers.forms.words import form_terms
+from schemas.records import BBox, CellRef, CheckedForm, Quantity, Refs, SourceResult, SourceRow, stored_ratio
+from schemas.tables import SCHEMA_VERSION, TABLES, Row
+
+
+def form_id(sha256: str, form_index: int) -> str:
+    return f"{sha256[:16]}-{form_index}"
+
+
+def provenance(refs: Refs) -> list[Row]:
+    return [_ref(field, ref) for field, ref in refs]
+
+
+def _box(box: BBox | None) -> Row:
+    """A PDF cell box as columns (null for Word, which has no page geometry)."""
+    if box is None:
+        return {"x0": None, "top": None, "x1": None, "bottom": None}
+    return {"x0": box.x0, "top": box.top, "x1": box.x1, "bottom": box.bottom}
+
+
+def _ref(field: str, ref: CellRef) -> Row:
+    return {
+        "field": field,
+        "table": ref.table,
+        "row": ref.row,
+        "col": ref.col,
+        "page": ref.page,
+        **_box(ref.bbox),
+    }
+
+
+def _quantity(prefix: str, q: Quantity) -> Row:
+    return {
+        f"{prefix}_kind": q.kind,
+        f"{prefix}_op": q.op,
+        f"{prefix}_value": q.value,
+        f"{prefix}_value_max": q.value_max,
+        f"{prefix}_unit": q.unit,
+    }
+
+
+def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
+    form, src, t = cf.form, result.source, cf.totals
+    fid = form_id(src.sha256, form.form_index)
+    common = {"form_id": fid, "source_sha256": src.sha256, "year": form.year}
+    out: dict[str, list[Row]] = defaultdict(list)
+    out["forms"].append(
+        {
+            **common,
+            "source_path": src.path,
+            "form_index": form.form_index,
+            "format": src.format,
+            "title_raw": form.title_raw,
+            "project_name": form.project_name,
+            "department": form.department,
+            "implementing_unit": form.implementing_unit,
+            "money_unit": form.money_unit,
+            "money_unit_raw": form.money_unit_raw,
+            "goal_expected": form.goal_expected,
+            "goal_actual": form.goal_actual,
+            "exec_weight": t.exec_weight,
+            "exec_score": t.exec_score,
+            "exec_rate_computed": t.exec_rate_computed,
+            "total_weight_reported": form.total_weight_reported,
+            "total_score_reported": form.total_score_reported,
+            "total_weight_computed": t.total_weight_computed,
+            "total_score_computed": t.total_score_computed,
+            "grade_reported": form.grade_reported,
+            "grade_computed": t.grade_computed,
+            "n_indicators": len(form.indicators),
+            "n_errors": sum(1 for f in cf.findings if f.severity == "error"),
+            "n_warnings": sum(1 for f in cf.findings if f.severity == "warning"),
+            "indicator_columns": list(form.indicator_columns),
+            "match_warnings": list(form.warnings),
+            "profile": cf.profile,
+            "provenance": provenance(form.refs),
+        }
+    )
+    for line in form.funds:
+        out["funds"].append(
+            {
+                **common,
+                "line_seq": line.line_seq,
+                "line": line.line,
+                "label_raw": line.label_raw,
+                "budget_initial": line.budget_initial,
+                "budget_full_year": line.budget_full_year,
+                "executed": line.executed,
+                "weight": line.weight,
+                "score": line.score,
+                "rate_reported": line.rate_reported,
+                "rate_computed": stored_ratio(line.rate_computed),
+                "budget_initial_raw": line.budget_initial_raw,
+                "budget_full_year_raw": line.budget_full_year_raw,
+                "executed_raw": line.executed_raw,
+                "weight_raw": line.weight_raw,
+                "score_raw": line.score_raw,
+                "rate_raw": line.rate_raw,
+                "provenance": provenance(line.refs),
+            }
+        )
+    for ind in form.indicators:
+        out["indicators"].append(
+            {
+                **common,
+                "seq": ind.seq,
+                "level1": ind.level1,
+                "level2": ind.level2,
+                "level3": ind.level3,
+                "level1_raw": ind.level1_raw,
+                "level2_raw": ind.level2_raw,
+                "level3_raw": ind.level3_raw,
+                "level1_points": ind.level1_points,
+                "target_raw": ind.target_raw,
+                "actual_raw": ind.actual_raw,
+                **_quantity("target", ind.target),
+                **_quantity("actual", ind.actual),
+                "weight": ind.weight,
+                "score": ind.score,
+                "weight_raw": ind.weight_raw,
+                "score_raw": ind.score_raw,
+                "deviation_note": ind.deviation_note,
+                "nature_raw": ind.nature_raw,
+                "unit_raw": ind.unit_raw,
+                "target_note": ind.target_note,
+                "provenance": provenance(ind.refs),
+            }
+        )
+    lineage = {"form_id": fid, "source_sha256": src.sha256}
+    for table_index, cell in form.cells:
+        out["cells"].append(
+            {
+                **lineage,
+                "table": table_index,
+                "row": cell.row,
+                "col": cell.col,
+                "row_span": cell.row_span,
+                "col_span": cell.col_span,
+                "text": cell.text,
+                "page": cell.page,
+                **_box(cell.bbox),
+            }
+        )
+    for field, seq, term in form_terms(form):
+        out["terms"].append({**lineage, "field": field, "indicator_seq": seq, "term": term})
+    counters: dict[str, int] = defaultdict(int)
+    for finding in cf.findings:
+        counters[finding.rule_id] += 1
+        out["findings"].append(
+            {
+                **common,
+                "finding_id": f"{fid}-{finding.rule_id}-{counters[finding.rule_id]}",
+                "rule_id": finding.rule_id,
+                "severity": finding.severity,
+                "message": finding.message,
+                "indicator_seq": finding.indicator_seq,
+                "fund_line": finding.fund_line,
+                "fund_line_seq": finding.fund_line_seq,
+                "fields": list(finding.fields),
+                "expected": finding.expected,
+                "actual": finding.actual,
+                "profile": cf.profile,
+                "provenance": provenance(finding.refs),
+            }
+        )
+    return out
+
+
+def to_table(table: str, rows: list[Row]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=TABLES[table])
+
+
+def result_tables(result: SourceResult) -> dict[str, pa.Table]:
+    """The rows of every form of a result, per table (not its ``sources`` row)."""
+    rows: dict[str, list[Row]] = defaultdict(list)
+    for cf in result.forms:
+        for table, table_rows in form_rows(result, cf).items():
+            rows[table].extend(table_rows)
+    return {t: to_table(t, r) for t, r in rows.items() if r}
+
+
+def sources_table(rows: Iterable[SourceRow]) -> pa.Table:
+    return to_table("sources", [{**r.as_dict(), "schema_version": SCHEMA_VERSION} for r in rows])
+
+
+def read_sources(table: pa.Table) -> dict[str, SourceRow]:
+    """The ``sources`` table as records, by path."""
+    return {r["source_path"]: SourceRow.from_dict(r) for r in table.to_pylist()}

@@ -1,0 +1,111 @@
+"""The analyst commands over a dataset: query, search, report, export (``jixiao <command> --help``;
+``show`` reads one file: ``pipeline.review.show``).
+
+Each takes the parsed arguments and returns an exit code; output goes to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Final
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from parsers.forms.words import query_terms
+from parsers.numbers import plain
+from pipeline.dataset.query import connect, run_query
+from pipeline.review.display import to_csv
+from pipeline.review.render import GridCell, render_table
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+#: Rows ``jixiao query`` shows on a terminal (``--max-rows``).
+DEFAULT_MAX_ROWS: Final = 50
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "；".join(_as_text(v) for v in value)
+    if isinstance(value, Decimal):
+        return plain(value)
+    return str(value)
+
+
+def print_table(table: pa.Table, max_rows: int, color: bool = False) -> None:
+    """A query result drawn like a form (Chinese text aligned), at most ``max_rows`` rows."""
+    cells = [GridCell(0, c, 1, 1, name) for c, name in enumerate(table.column_names)]
+    for r, row in enumerate(table.slice(0, max_rows).to_pylist(), 1):
+        cells += [GridCell(r, c, 1, 1, _as_text(row[name])) for c, name in enumerate(table.column_names)]
+    print(render_table(cells, max_width=24, color=color))
+    shown = min(max_rows, table.num_rows)
+    print(f"({table.num_rows} rows{'' if shown == table.num_rows else f', first {shown} shown'})")
+
+
+def query(args: argparse.Namespace) -> int:
+    try:
+        result = run_query(args.dataset, args.sql)
+    except duckdb.Error as e:
+        print(f"jixiao query: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.parquet:
+        pq.write_table(result, args.parquet)
+        print(f"{result.num_rows} rows → {args.parquet}", file=sys.stderr)
+    if args.csv:
+        rows = (tuple(r.values()) for r in result.to_pylist())
+        text = to_csv(result.column_names, rows)
+        if args.csv == "-":
+            sys.stdout.write(text)
+        else:
+            Path(args.csv).write_text(text, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+            print(f"{result.num_rows} rows → {args.csv}", file=sys.stderr)
+    if not args.csv and not args.parquet:
+        print_table(result, args.max_rows)
+    return EXIT_OK
+
+
+def search(args: argparse.Namespace) -> int:
+    wanted = query_terms(args.terms)
+    if not wanted:
+        print("jixiao search: no searchable words in the query", file=sys.stderr)
+        return EXIT_USAGE
+    con = connect(args.dataset)
+    con.register("wanted", pa.table({"term": list(wanted)}))
+    result = con.sql(
+        """
+        WITH hits AS (
+            SELECT form_id, field, indicator_seq FROM terms JOIN wanted USING (term)
+            GROUP BY ALL HAVING count(DISTINCT term) = (SELECT count(*) FROM wanted)
+        )
+        SELECT f.project_name AS 项目名称, f.department AS 主管部门, f.year AS 年度,
+               CASE h.field WHEN 'level3' THEN '三级指标' WHEN 'project_name' THEN '项目名称'
+                            WHEN 'goal_expected' THEN '预期目标' ELSE '实际完成情况' END AS 位置,
+               coalesce(i.level3, '') AS 指标, f.source_path AS 文件
+        FROM hits h JOIN forms f USING (form_id)
+        LEFT JOIN indicators i ON i.form_id = h.form_id AND i.seq = h.indicator_seq
+        ORDER BY f.source_path, f.form_index, h.indicator_seq NULLS FIRST
+        """
+    ).to_arrow_table()
+    print_table(result, max_rows=200)
+    return EXIT_OK
+
+
+def report(args: argparse.Namespace) -> int:
+    from pipeline.review.report import write_report
+
+    stats = write_report(args.dataset, args.output)
+    print(f"report → {args.output} ({', '.join(f'{k} {v}' for k, v in stats.items())})")
+    return EXIT_OK
+
+
+def export(args: argparse.Namespace) -> int:
+    from pipeline.review.export import write_xlsx
+
+    counts = write_xlsx(args.dataset, args.xlsx)
+    print(f"workbook → {args.xlsx} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
+    return EXIT_OK

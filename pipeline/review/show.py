@@ -1,0 +1,72 @@
+"""``jixiao show FILE``: one file read and checked in this process, each form drawn as it is on
+paper with the findings' numbers ⟨n⟩ on their cells (nothing is written to any dataset)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from parsers.formats.base import ParseOptions
+from parsers.formats.detect import detect_format
+from pipeline.extract import extract, refusal, sha256_of
+from pipeline.review.paper import Key, paper_tables
+from pipeline.review.render import paper_grid, render_table
+from schemas.profiles import PROFILES
+from schemas.records import CheckedForm, Source
+from schemas.rules import SEVERITY_ZH
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def show(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        print(f"jixiao show: {path}: {e.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    fmt = detect_format(data)
+    refused = refusal(str(path), fmt)
+    if refused is not None:
+        print(f"jixiao show: {path}: {refused[2]}", file=sys.stderr)
+        return EXIT_FAILED
+    profile = PROFILES[args.profile]
+    result = extract(Source(str(path), sha256_of(data), len(data), fmt), data, profile, ParseOptions())
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    if result.status in ("failed", "skipped"):
+        print(f"{path}: {result.status} ({result.error_code}): {result.error}")
+        return EXIT_FAILED if result.status == "failed" else EXIT_OK
+    for cf in result.forms:
+        if args.form is None or args.form == cf.form.form_index:
+            print(render_form(cf, color=color))
+    for part in result.skipped:
+        print(f"（跳过）{part.describe()}")
+    return EXIT_OK
+
+
+def render_form(cf: CheckedForm, *, color: bool = False) -> str:
+    form = cf.form
+    marks: dict[Key, list[int]] = defaultdict(list)
+    for n, finding in enumerate(cf.findings, 1):
+        for _, ref in finding.refs:
+            marks[(ref.table, ref.row, ref.col)].append(n)
+    name, year = form.project_name or "（未填项目名称）", form.year or "年度未填"
+    lines = [
+        f"━━ 表单 {form.form_index}：{name}  （{year}年度）  "
+        f"主管部门：{form.department or '—'}  实施单位：{form.implementing_unit or '—'}"
+    ]
+    cells = [(t, c.row, c.col, c.row_span, c.col_span, c.text) for t, c in form.cells]
+    for table in paper_tables(cells, marks):
+        lines.append(render_table(paper_grid(table), color=color))
+    if cf.findings:
+        lines.append(f"发现问题 {len(cf.findings)} 项（⟨n⟩ 标在相关单元格上）：")
+        for n, finding in enumerate(cf.findings, 1):
+            where = "" if finding.refs else "（无对应单元格）"
+            lines.append(f"  ⟨{n}⟩ [{SEVERITY_ZH[finding.severity]}] {finding.message}{where}")
+    else:
+        lines.append("未发现问题。")
+    for warning in form.warnings:
+        lines.append(f"  · 读取说明: {warning}")
+    return "\n".join(lines)

@@ -1,0 +1,85 @@
+"""Why a file was not read (or read in part), declared once: ``sources.error_code`` → its status,
+whether the next run tries the same bytes again, and the reason in Chinese and in English.
+
+The runner's retry set, the report's and the workbook's wording and the run summary all derive
+from this table; a code used anywhere must be declared here (a test checks it).
+
+Retry policy (``retry``):
+
+* ``next_run`` — the failure is not a property of the bytes (the process died, the file changed
+  while it was read): the next run parses the file again;
+* ``never`` — the bytes themselves are the reason (corrupt, encrypted, not a form): the file is
+  parsed again only when its bytes change or with ``--reprocess``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+from schemas.records import SourceStatus
+
+Retry = Literal["next_run", "never"]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    #: The status of a file whose only outcome is this code (``needs_ocr`` and
+    #: ``incomplete_form`` also mark files read in part: ``partial``).
+    status: SourceStatus
+    retry: Retry
+    zh: str
+    en: str
+
+
+_CODES: Final = (
+    # the bytes
+    Code("corrupt", "failed", "never", "文件损坏", "the file is damaged"),
+    Code("encrypted", "failed", "never", "有密码保护", "password-protected"),
+    Code("needs_ocr", "failed", "never", "需要OCR（无文字层）", "no text layer: needs OCR"),
+    Code("unsupported_format", "failed", "never", "不支持的格式", "a format jixiao does not read"),
+    Code("empty", "failed", "never", "空文件", "the file is empty"),
+    Code("resource_limit", "failed", "never", "超出资源限制", "exceeds a size or memory limit"),
+    Code("bad_input", "failed", "never", "输入有误", "bad input"),
+    Code("incomplete_form", "partial", "never", "表单不完整", "a form lacks its funds or indicators"),
+    # what the file holds
+    Code("no_form", "skipped", "never", "未找到项目支出绩效自评表", "no 项目支出绩效自评表 in the file"),
+    Code("not_a_document", "skipped", "never", "不是Word或PDF文档", "not a document"),
+    Code("duplicate", "skipped", "never", "与另一文件内容相同", "the same content as another file"),
+    # the file system
+    Code("missing", "failed", "never", "文件不存在", "no such file"),
+    Code("unreadable", "failed", "never", "无法读取", "cannot be read"),
+    Code("broken_symlink", "failed", "never", "失效的链接", "a link to a file that does not exist"),
+    Code("symlink_loop", "skipped", "never", "循环链接", "a symlink loop"),
+    Code("not_a_file", "skipped", "never", "不是普通文件", "not a regular file"),
+    Code("lock_file", "skipped", "never", "Office临时锁文件", "an Office lock file"),
+    Code("hidden", "skipped", "never", "隐藏文件", "a hidden file"),
+    # the run
+    Code("changed", "failed", "never", "读取期间文件被修改", "the file changed while it was read"),
+    Code("timeout", "failed", "next_run", "解析超时", "parsing took too long"),
+    Code("memory", "failed", "next_run", "超出内存限制", "parsing needed more memory than allowed"),
+    Code("worker_lost", "failed", "next_run", "解析进程异常退出", "the parsing process died"),
+    Code("internal", "failed", "next_run", "内部错误", "an internal error of jixiao"),
+)
+
+CODES: Final = MappingProxyType({c.code: c for c in _CODES})
+if len(CODES) != len(_CODES):  # pragma: no cover - a declaration error, caught at import
+    raise ValueError("duplicate status code")
+
+#: Codes whose files the next run parses again although their bytes did not change.
+RETRIED: Final = frozenset(c.code for c in _CODES if c.retry == "next_run")
+
+#: The status of a file, in Chinese.
+STATUS_ZH: Final = MappingProxyType(
+    {"ok": "已读取", "partial": "部分读取", "failed": "读取失败", "skipped": "已跳过"}
+)
+
+
+def reason_zh(code: str | None) -> str:
+    """The Chinese reason for a code (an unknown code is shown as it is)."""
+    if code is None:
+        return ""
+    known = CODES.get(code)
+    return known.zh if known is not None else code
