@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from parsers.formats.base import ParseOptions
+from parsers.formats.base import ParseOptions, Services
 from parsers.formats.registry import PARSERS
 from parsers.forms import read_forms
 from pipeline.checks import check_form
@@ -94,13 +94,19 @@ def forms_of(doc: RawDocument, profile: Profile) -> tuple[list[CheckedForm], lis
 
 
 def extract(
-    source: Source, data: bytes, profile: Profile, options: ParseOptions, *, fail_fast: bool = False
+    source: Source,
+    data: bytes,
+    profile: Profile,
+    options: ParseOptions,
+    services: Services | None = None,
+    *,
+    fail_fast: bool = False,
 ) -> SourceResult:
     parser = PARSERS.get(source.format)
     if parser is None:
         return SourceResult(source, "failed", "unsupported_format", f"no parser for format {source.format!r}")
     try:
-        doc = parser(data, options)
+        doc = parser(data, options, services)
         forms, skipped = forms_of(doc, profile)
     except InputError as e:
         if fail_fast:

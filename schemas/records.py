@@ -35,6 +35,10 @@ class Cell:
 
     ``row``/``col`` are the top-left grid position; ``text`` is the cell text after
     :func:`parsers.text.clean_text` (layout whitespace removed, characters as printed).
+    ``extent`` is the cell's horizontal extent across its table in points (Word: from the
+    ``w:tblGrid`` column widths; PDF: the cell box; spreadsheets: the column widths), what
+    columns are matched by when a grid index does not line up with the header's. ``confidence``
+    is the recognition confidence of OCR'd text (0–1; None for text read from a text layer).
     """
 
     row: int
@@ -44,6 +48,8 @@ class Cell:
     text: str = ""
     page: int | None = None
     bbox: BBox | None = None
+    extent: tuple[float, float] | None = None
+    confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +133,21 @@ Refs = tuple[tuple[str, CellRef], ...]
 # --------------------------------------------------------------------------------------------
 # Forms
 # --------------------------------------------------------------------------------------------
+
+#: What a cell of a form is, as the reader understood it (``cells.role``).
+CellRoleKind = Literal["label", "value", "title", "note", "placeholder", "unread"]
+
+
+@dataclass(frozen=True, slots=True)
+class CellRole:
+    """The role of one non-empty cell of a form: a label (of which field), a value (which
+    ``table.field`` it was read into), a title or note, a template placeholder, or ``unread``
+    with the reason (in Chinese). Every non-empty cell of a form's region gets one."""
+
+    role: CellRoleKind
+    field: str | None = None
+    reason: str | None = None
+
 
 FundLineKind = Literal["total", "fiscal", "carryover", "other"]
 
@@ -216,6 +237,11 @@ class Form:
     warnings: tuple[str, ...] = ()
     #: The cells of the table rows the form occupies: (table index, cell), in reading order.
     cells: tuple[tuple[int, Cell], ...] = ()
+    #: The role of each non-empty cell, by (table, row, col).
+    cell_roles: tuple[tuple[tuple[int, int, int], CellRole], ...] = ()
+    #: Whether the reader is not sure of what it read, and why (Chinese, one reason per line).
+    needs_review: bool = False
+    review_reasons: tuple[str, ...] = ()
 
     @property
     def total_line(self) -> FundLine | None:

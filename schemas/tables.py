@@ -20,7 +20,7 @@ from typing import Any, Final
 import pyarrow as pa
 
 #: Bump the minor version for added columns, the major version for anything a reader would notice.
-SCHEMA_VERSION: Final = "1.1"  # 1.1: the cells and terms tables
+SCHEMA_VERSION: Final = "1.2"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles
 
 MONEY: Final = pa.decimal128(20, 6)
 SCORE: Final = pa.decimal128(12, 4)
@@ -89,6 +89,8 @@ FORMS: Final = _schema(
         pa.field("n_warnings", i32, nullable=False),
         pa.field("indicator_columns", STRINGS),
         pa.field("match_warnings", STRINGS),
+        pa.field("needs_review", pa.bool_(), nullable=False),
+        pa.field("review_reasons", STRINGS),
         pa.field("profile", s, nullable=False),
         pa.field("provenance", PROVENANCE),
     ],
@@ -212,6 +214,11 @@ CELLS: Final = _schema(
         pa.field("col_span", i32, nullable=False),
         pa.field("text", s, nullable=False),
         *PAGE_BOX,
+        # what the reader made of the cell: label / value / title / note / placeholder / unread
+        pa.field("role", s),
+        pa.field("field", s),  # the field it labels, or the table.field it was read into
+        pa.field("reason", s),  # why an unread cell was not read (Chinese)
+        pa.field("confidence", pa.float32()),  # OCR recognition confidence (null: text layer)
     ],
 )
 

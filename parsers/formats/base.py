@@ -1,13 +1,16 @@
-"""The parser interface and its settings.
+"""The parser interface, its settings and the services a worker lends its parsers.
 
-A parser is a pure function ``(data: bytes, options: ParseOptions) -> RawDocument``. It raises
-``schemas.errors.InputError`` subclasses for bad files and nothing else on purpose.
+A parser is a function ``(data: bytes, options: ParseOptions, services) -> RawDocument``, pure
+but for the long-lived helpers it may borrow from ``services`` (a LibreOffice converter, an OCR
+engine). It raises ``schemas.errors.InputError`` subclasses for bad files and nothing else on
+purpose.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from schemas.records import RawDocument
 
@@ -39,5 +42,46 @@ class ParseOptions:
             raise ValueError("max_cid_share must be in (0, 1]")
 
 
+class Closeable(Protocol):
+    def close(self) -> None: ...
+
+
+T = TypeVar("T", bound=Closeable)
+
+
+class Services:
+    """Long-lived helpers some parsers need (a converter process, an OCR engine), owned by one
+    worker: each is started on first use, reused for every file the worker parses, and closed
+    with the worker. Not shared between processes; nothing global."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, Closeable] = {}
+
+    def get(self, name: str, start: Callable[[], T]) -> T:
+        """The helper called ``name``, started with ``start()`` the first time it is asked for."""
+        item = self._items.get(name)
+        if item is None:
+            item = self._items[name] = start()
+        return item  # type: ignore[return-value]
+
+    def drop(self, name: str) -> None:
+        """Close and forget a helper (it failed, or hangs): the next ``get`` starts a new one."""
+        item = self._items.pop(name, None)
+        if item is not None:
+            item.close()
+
+    def close(self) -> None:
+        for name in list(self._items):
+            self.drop(name)
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class Parser(Protocol):
-    def __call__(self, data: bytes, options: ParseOptions) -> RawDocument: ...
+    def __call__(
+        self, data: bytes, options: ParseOptions, services: Services | None = None
+    ) -> RawDocument: ...

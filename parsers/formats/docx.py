@@ -25,7 +25,7 @@ from typing import Final
 
 from lxml import etree
 
-from parsers.formats.base import ParseOptions
+from parsers.formats.base import ParseOptions, Services
 from parsers.text import clean_text
 from schemas.errors import CorruptDocument, ResourceLimit, UnsupportedFormat
 from schemas.records import Block, Cell, Paragraph, RawDocument, Table
@@ -320,7 +320,7 @@ class _DocumentWalker:
         return "\n".join(lines)
 
 
-def parse_docx(data: bytes, options: ParseOptions) -> RawDocument:
+def parse_docx(data: bytes, options: ParseOptions, services: Services | None = None) -> RawDocument:
     """Parse a .docx file's bytes into paragraphs and tables in document order."""
     root = _parse_xml(_open_main_part(data, options), "word/document.xml")
     body = root.find(_q("body"))

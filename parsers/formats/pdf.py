@@ -28,7 +28,7 @@ import pdfplumber
 import pdfplumber.page
 from pdfplumber.utils.exceptions import PdfminerException
 
-from parsers.formats.base import ParseOptions
+from parsers.formats.base import ParseOptions, Services
 from parsers.text import clean_text, is_wide
 from schemas.errors import CorruptDocument, EncryptedDocument, NeedsOCR, ResourceLimit
 from schemas.records import BBox, Block, Cell, Paragraph, RawDocument, Table
@@ -365,7 +365,16 @@ def _append(joined: _Joined, part: _PartTable) -> None:
 
 def _to_table(joined: _Joined, index: int) -> Table:
     cells = tuple(
-        Cell(b.row, b.col, b.row_span, b.col_span, b.text, b.page, BBox(b.x0, b.top, b.x1, b.bottom))
+        Cell(
+            b.row,
+            b.col,
+            b.row_span,
+            b.col_span,
+            b.text,
+            b.page,
+            BBox(b.x0, b.top, b.x1, b.bottom),
+            extent=(b.x0, b.x1),
+        )
         for b in sorted(joined.boxes, key=lambda b: (b.row, b.col))
     )
     return Table(index, joined.n_rows, len(joined.xs) - 1, cells, page=joined.parts[0].page)
@@ -463,7 +472,7 @@ def _open(data: bytes) -> Any:
         raise CorruptDocument(f"not a readable PDF ({type(e).__name__}: {e})") from e
 
 
-def parse_pdf(data: bytes, options: ParseOptions) -> RawDocument:
+def parse_pdf(data: bytes, options: ParseOptions, services: Services | None = None) -> RawDocument:
     """Parse a PDF's bytes into paragraphs (text lines) and tables, in reading order."""
     pdf = _open(data)
     try:

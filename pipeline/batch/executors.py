@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, Final, Protocol
 
+from parsers.formats.base import Services
 from pipeline.batch.jobs import Batch, Job, Settings, process
 from pipeline.batch.sandbox import Sandbox
 from schemas.errors import ConfigurationError
@@ -38,8 +39,9 @@ class InProcess:
     """One job after another in this process (``--workers 1``; ``--fail-fast`` debugging)."""
 
     def run(self, jobs: list[Job], settings: Settings) -> Iterator[Batch]:
-        for job in jobs:
-            yield Batch.of([process(job, settings)])
+        with Services() as services:
+            for job in jobs:
+                yield Batch.of([process(job, settings, services)])
 
 
 def largest_first(jobs: list[Job]) -> list[Job]:

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import pyarrow as pa
 
-from parsers.formats.base import ParseOptions
+from parsers.formats.base import ParseOptions, Services
 from parsers.forms.words import tokenizer
 from pipeline.dataset.rows import result_tables
 from pipeline.extract import extract, read_file, sha256_of
@@ -116,7 +116,7 @@ def failed_outcome(job: Job, code: str, error: str) -> Outcome:
     return Outcome(SourceRow.of_result(SourceResult(job.source, "failed", code, error)), {})
 
 
-def process(job: Job, settings: Settings) -> Outcome:
+def process(job: Job, settings: Settings, services: Services) -> Outcome:
     """Parse one file into its sources row and table rows. Never raises for bad input."""
     source = job.source
     try:
@@ -127,7 +127,9 @@ def process(job: Job, settings: Settings) -> Outcome:
             )
         else:
             with time_limit(settings.time_limit):
-                result = extract(source, data, settings.profile, settings.parse, fail_fast=settings.fail_fast)
+                result = extract(
+                    source, data, settings.profile, settings.parse, services, fail_fast=settings.fail_fast
+                )
     except InputError as e:
         if settings.fail_fast:
             raise

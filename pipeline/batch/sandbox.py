@@ -24,6 +24,7 @@ import sys
 import time
 from typing import IO, Any
 
+from parsers.formats.base import Services
 from pipeline.batch.jobs import Batch, Job, Settings, failed_outcome, process, warm_up
 
 _HEADER = struct.Struct(">Q")
@@ -204,8 +205,7 @@ class _NoPandas(importlib.abc.MetaPathFinder):
 
 
 def _child(memory_mb: int) -> int:
-    """The child's loop: settings, then batches of jobs until EOF; a heartbeat per file and
-    one merged ``Batch`` per batch."""
+    """The child: the memory cap, the settings, its one-time set-up, then ``_serve``."""
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -216,6 +216,14 @@ def _child(memory_mb: int) -> int:
         return 2
     warm_up()
     _write_frame(stdout, READY)
+    with Services() as services:
+        return _serve(stdin, stdout, settings, services, memory_mb)
+
+
+def _serve(
+    stdin: IO[bytes], stdout: IO[bytes], settings: Settings, services: Services, memory_mb: int
+) -> int:
+    """Batches of jobs until EOF; a heartbeat per file and one merged ``Batch`` per batch."""
     while True:
         jobs = _read_frame(stdin.fileno(), None)
         if not isinstance(jobs, list):
@@ -223,7 +231,7 @@ def _child(memory_mb: int) -> int:
         outcomes = []
         for job in jobs:
             try:
-                outcome = process(job, settings)
+                outcome = process(job, settings, services)
             except MemoryError:
                 why = f"parsing needed more than the {memory_mb} MiB memory cap"
                 outcome = failed_outcome(job, "memory", why)

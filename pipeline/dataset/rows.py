@@ -86,6 +86,8 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
             "n_warnings": sum(1 for f in cf.findings if f.severity == "warning"),
             "indicator_columns": list(form.indicator_columns),
             "match_warnings": list(form.warnings),
+            "needs_review": form.needs_review,
+            "review_reasons": list(form.review_reasons),
             "profile": cf.profile,
             "provenance": provenance(form.refs),
         }
@@ -141,7 +143,9 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
             }
         )
     lineage = {"form_id": fid, "source_sha256": src.sha256}
+    roles = dict(form.cell_roles)
     for table_index, cell in form.cells:
+        role = roles.get((table_index, cell.row, cell.col))
         out["cells"].append(
             {
                 **lineage,
@@ -153,6 +157,10 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
                 "text": cell.text,
                 "page": cell.page,
                 **_box(cell.bbox),
+                "role": role.role if role else None,
+                "field": role.field if role else None,
+                "reason": role.reason if role else None,
+                "confidence": cell.confidence,
             }
         )
     for field, seq, term in form_terms(form):

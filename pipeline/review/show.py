@@ -8,7 +8,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from parsers.formats.base import ParseOptions
+from parsers.formats.base import ParseOptions, Services
 from parsers.formats.detect import detect_format
 from pipeline.extract import extract, refusal, sha256_of
 from pipeline.review.paper import Key, paper_tables
@@ -33,7 +33,9 @@ def show(args: argparse.Namespace) -> int:
         print(f"jixiao show: {path}: {refused[2]}", file=sys.stderr)
         return EXIT_FAILED
     profile = PROFILES[args.profile]
-    result = extract(Source(str(path), sha256_of(data), len(data), fmt), data, profile, ParseOptions())
+    with Services() as services:
+        source = Source(str(path), sha256_of(data), len(data), fmt)
+        result = extract(source, data, profile, ParseOptions(), services)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     if result.status in ("failed", "skipped"):
         print(f"{path}: {result.status} ({result.error_code}): {result.error}")
