@@ -17,6 +17,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+from parsers.text import simplified
 from schemas.records import BLANK, Quantity
 
 #: Cells that mean "nothing here" in a value column (docs/rules.md#how-values-are-written).
@@ -114,7 +115,8 @@ def nfkc(text: str) -> str:
 
 
 def _compact(text: str) -> str:
-    return "".join(nfkc(text).split())
+    """The text to read a value from: NFKC, simplified characters (不低於 → 不低于), no spaces."""
+    return "".join(simplified(nfkc(text)).split())
 
 
 def is_blank(text: str | None) -> bool:

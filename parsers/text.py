@@ -8,8 +8,9 @@ character kept as it is (full-width digits and punctuation stay full-width). A P
 cell onto several lines where Word stores one paragraph; joining wrapped lines between Chinese
 characters without a space makes both formats agree.
 
-``label_key`` — what a label *means*: ``clean_text`` + NFKC (full-width → ASCII), no whitespace
-at all, no trailing colon. Only used to look labels up in ``schemas.labels``; never stored.
+``label_key`` — what a label *means*: ``clean_text`` + NFKC (full-width → ASCII), traditional
+characters as simplified (OpenCC), no whitespace at all, no trailing colon. Only used to look
+labels up in ``schemas.labels``; never stored: values keep the characters they were printed in.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
 # Characters that are layout, not content: zero-width marks, and control characters (never printed;
 # an escape sequence in a cell must not reach a terminal, a CSV or a report).
@@ -79,14 +81,33 @@ def clean_text(raw: str | None) -> str:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+@functools.lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """``text`` with traditional characters written as simplified ones (項目 → 项目), for matching
+    only. A form retyped in traditional characters is read with the same vocabulary."""
+    return _t2s().convert(text) if _has_cjk(text) else text
+
+
 @functools.lru_cache(maxsize=16384)
 def label_key(text: str | None) -> str:
-    """The lookup key of a printed label: NFKC, no whitespace, no trailing colon.
+    """The lookup key of a printed label: NFKC, simplified characters, no whitespace, no trailing
+    colon.
 
     Memoised: forms repeat the same labels thousands of times in a batch (a pure function)."""
     if not text:
         return ""
-    key = unicodedata.normalize("NFKC", clean_text(text))
+    key = simplified(unicodedata.normalize("NFKC", clean_text(text)))
     key = "".join(key.split())
     return key.rstrip(":：")
 

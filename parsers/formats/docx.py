@@ -217,6 +217,31 @@ def _int_attr(el: etree._Element | None, default: int) -> int:
         return default
 
 
+def _grid_edges(grid: etree._Element | None) -> list[float]:
+    """The column edges of a table in points, from its ``w:tblGrid`` (``w:gridCol w:w`` in
+    twentieths of a point); empty when the grid is missing or a width is not a positive number."""
+    if grid is None:
+        return []
+    edges = [0.0]
+    for col in grid.findall(_q("gridCol")):
+        try:
+            width = float(col.get(_q("w"), ""))
+        except ValueError:
+            return []
+        if not width > 0 or width > 1e6:
+            return []
+        edges.append(edges[-1] + width / 20)
+    return edges if len(edges) > 1 else []
+
+
+def _extent(edges: list[float], cell: _CellBuilder) -> tuple[float, float] | None:
+    """The cell's horizontal extent in points; None where the grid does not cover it."""
+    end = cell.col + cell.col_span
+    if not edges or end >= len(edges):
+        return None
+    return (edges[cell.col], edges[end])
+
+
 @dataclass(slots=True)
 class _CellBuilder:
     row: int
@@ -252,7 +277,8 @@ class _DocumentWalker:
         self.n_tables += 1
         nested: list[Table] = []
         grid = tbl.find(_q("tblGrid"))
-        n_cols = len(grid.findall(_q("gridCol"))) if grid is not None else 0
+        edges = _grid_edges(grid)
+        n_cols = len(edges) - 1 if edges else 0
         cells: list[_CellBuilder] = []
         open_v: dict[int, _CellBuilder] = {}
         r = 0
@@ -305,7 +331,7 @@ class _DocumentWalker:
                 del open_v[c]  # a short row ends the vertical merge in the columns it lacks
             r += 1
         frozen = tuple(
-            Cell(b.row, b.col, b.row_span, b.col_span, clean_text(b.text))
+            Cell(b.row, b.col, b.row_span, b.col_span, clean_text(b.text), extent=_extent(edges, b))
             for b in sorted(cells, key=lambda b: (b.row, b.col))
         )
         return [Table(index, r, n_cols, frozen, nested_in=nested_in), *nested]

@@ -5,6 +5,11 @@ or several forms may follow each other in one file). A ``RowView`` gives a row's
 (those starting in it: what a label lookup should see, so a vertically merged label counts once)
 and the cell *covering* any grid position (what a value lookup should see, so a merged 一级指标
 label applies to every row it spans).
+
+Every cell also has a horizontal extent on a common scale (``Grid.x``): 0 at the table's left
+edge, ``WIDTH`` at its right edge, from the cells' physical extents (Word ``w:tblGrid``, PDF
+boxes) when the parser gives them for every cell, else from grid columns. Columns are matched
+by overlap on this scale, not by the grid index a cell happens to start at.
 """
 
 from __future__ import annotations
@@ -15,14 +20,24 @@ from dataclasses import dataclass
 from parsers.text import label_key
 from schemas.records import Cell, CellRef, Paragraph, RawDocument, Table
 
+#: The width of every table on the common horizontal scale.
+WIDTH = 1000.0
+
 
 class Grid:
-    """Occupancy of one table: which cell covers each (row, col)."""
+    """Occupancy of one table: which cell covers each (row, col), and where each cell lies."""
 
-    __slots__ = ("_cover", "own_rows", "table")
+    __slots__ = ("_cover", "_scale", "own_rows", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        extents = [c.extent for c in table.cells]
+        if table.cells and all(e is not None for e in extents):
+            lo = min(e[0] for e in extents if e is not None)
+            hi = max(e[1] for e in extents if e is not None)
+            self._scale: tuple[float, float] | None = (lo, hi) if hi > lo else None
+        else:
+            self._scale = None
         self._cover: dict[tuple[int, int], Cell] = {}
         self.own_rows: list[list[Cell]] = [[] for _ in range(table.n_rows)]
         for cell in table.cells:
@@ -36,6 +51,14 @@ class Grid:
 
     def covering(self, row: int, col: int) -> Cell | None:
         return self._cover.get((row, col))
+
+    def x(self, cell: Cell) -> tuple[float, float]:
+        """The cell's horizontal extent on the common scale (0 … ``WIDTH``)."""
+        if self._scale is not None and cell.extent is not None:
+            lo, hi = self._scale
+            return ((cell.extent[0] - lo) / (hi - lo) * WIDTH, (cell.extent[1] - lo) / (hi - lo) * WIDTH)
+        n = max(1, self.table.n_cols)
+        return (cell.col / n * WIDTH, (cell.col + cell.col_span) / n * WIDTH)
 
 
 @dataclass(frozen=True, slots=True)

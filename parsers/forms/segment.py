@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from parsers.forms import vocab
+from parsers.forms import meaning, vocab
+from parsers.forms.blocks import is_indicator_header
+from parsers.forms.columns import band_rows
 from parsers.forms.layout import Item, RowView, stream
 from parsers.text import label_key
 from schemas.records import Paragraph, RawDocument, SkippedPart
@@ -36,11 +38,10 @@ class Segment:
         self.items.append(item)
         if isinstance(item, RowView):
             self.has_rows = self.has_rows or bool(item.cells)
-            for key in item.keys:
-                if vocab.header_field(key) == "project_name":
-                    self.has_project_name = True
-                elif vocab.indicator_column(key) == "level1":
-                    self.has_indicator_header = True
+            if any(meaning.header_field(key) == "project_name" for key in item.keys):
+                self.has_project_name = True
+            if is_indicator_header(item):
+                self.has_indicator_header = True
 
 
 def _row_title(row: RowView) -> tuple[str, str] | None:
@@ -90,7 +91,7 @@ def segments(doc: RawDocument) -> list[Segment]:
             start(*titled)
         elif current is None or (
             current.kind == FORM
-            and any(vocab.header_field(k) == "project_name" for k in item.keys)
+            and any(meaning.header_field(k) == "project_name" for k in item.keys)
             and (current.has_project_name or current.has_indicator_header)
         ):
             start(FORM, None)
@@ -103,8 +104,13 @@ def classify(seg: Segment) -> str:
     """The segment's kind after looking at its columns: ``form`` or why it is not a form."""
     if seg.kind != FORM:
         return seg.kind
-    labels = {k for item in seg.items if isinstance(item, RowView) for k in item.keys if k}
-    cols = {vocab.indicator_column(k) for k in labels}
+    rows = [item for item in seg.items if isinstance(item, RowView)]
+    labels = {k for row in rows for k in row.keys if k}
+    cols: set[str | None] = set()  # what the indicator header bands name
+    for i, row in enumerate(rows):
+        if is_indicator_header(row):
+            for band_row in rows[i : i + band_rows(rows, i, meaning.indicator_field)]:
+                cols |= {meaning.indicator_field(k) for k in band_row.keys if k}
     if any(vocab.is_monitoring_column(k) for k in labels):
         return "绩效运行监控表"
     has_actual, has_score = "actual" in cols, "score" in cols
@@ -114,7 +120,7 @@ def classify(seg: Segment) -> str:
         if not has_actual and not has_score:
             return "项目绩效目标表"
         return FORM
-    if any(vocab.fund_column(k) == "executed" for k in labels) and seg.has_project_name:
+    if any(meaning.fund_field(k) == "executed" for k in labels) and seg.has_project_name:
         return FORM  # a form whose indicator table is missing: mapped, and reported as partial
     return vocab.OTHER_TABLE
 

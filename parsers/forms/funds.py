@@ -1,0 +1,148 @@
+"""The funds block (项目资金): its header band, its money unit, one ``FundLine`` per line.
+
+Columns by their labels (年初预算数 may be missing; 全年预算数（A）; 分值/得分 on any line); a line
+by the label at its left (年度资金总额, 其中：当年财政拨款 …). Money in 万元, converted exactly
+when the block says 元; nothing corrected: a cell that is not a number stays in its ``*_raw``
+field, and the form is flagged for review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from parsers.forms import meaning, vocab
+from parsers.forms.columns import BLOCK, Band, Column, best_column, place, read_band
+from parsers.forms.layout import RowView
+from parsers.forms.notes import Notes, quote, where
+from parsers.forms.values import band_roles, one_value, storable
+from parsers.numbers import is_blank, money_unit_of, parse_money, parse_points, parse_rate
+from parsers.text import label_key
+from schemas.records import FundLine, Paragraph
+from schemas.tables import MONEY, RATIO, SCORE
+
+LINE_LABEL = "line_label"
+_VALUE_FIELDS = ("budget_initial", "budget_full_year", "executed", "weight", "score", "rate")
+FIELD_ZH = {
+    "budget_initial": "年初预算数",
+    "budget_full_year": "全年预算数",
+    "executed": "全年执行数",
+    "weight": "分值",
+    "score": "得分",
+    "rate": "执行率",
+}
+
+
+@dataclass(slots=True)
+class Funds:
+    lines: list[FundLine] = field(default_factory=list)
+    unit: str | None = None
+    unit_raw: str | None = None
+    notes: Notes = field(default_factory=Notes)
+    band: Band | None = None
+
+
+def _unit(
+    rows: Sequence[RowView], band: Band, paragraphs: Sequence[Paragraph]
+) -> tuple[str | None, str | None]:
+    candidates = [c.text for c in rows[0].covering_cells()]
+    for r in rows[1 : band.n_rows]:
+        candidates += [c.text for c in r.cells]
+    candidates += [p.text for p in paragraphs if "单位" in p.text]
+    for text in candidates:
+        unit = money_unit_of(text)
+        if unit is not None:
+            return unit, text
+    return None, None
+
+
+def _label_cell(row: RowView, band: Band) -> tuple[object, str] | None:
+    """The line's label: the leftmost filled cell of the row outside the value columns."""
+    for cell, key in row.non_empty():
+        if vocab.is_funds_block_label(key):
+            continue
+        column = best_column(row.grid.x(cell), band.columns)
+        if column is None or column.field in (None, BLOCK, LINE_LABEL, meaning.EXTRA):
+            return cell, key
+        return None
+    return None
+
+
+def read_funds(rows: Sequence[RowView], paragraphs: Sequence[Paragraph]) -> Funds:
+    out = Funds()
+    notes = out.notes
+    band = read_band(
+        rows, 0, meaning.fund_field, is_block_label=vocab.is_funds_block_label, label_area=LINE_LABEL
+    )
+    out.band = band
+    band_roles(rows, band, notes, table="funds", what="资金表")
+    out.unit, out.unit_raw = _unit(rows, band, paragraphs)
+    score_col = band.first("score")
+    label_weight = vocab.weight_in_label(label_key(score_col.label)) if score_col is not None else None
+    unit = out.unit or "万元"
+    for row in rows[band.n_rows :]:
+        found = _label_cell(row, band)
+        if found is None:
+            continue
+        label_cell, key = found
+        line = vocab.fund_line(key)
+        if line is None:
+            continue
+        assert hasattr(label_cell, "text")
+        notes.role(row, label_cell, "value", "funds.label_raw")  # type: ignore[arg-type]
+        placed = place(row, band)
+        seq = len(out.lines) + 1
+        raw: dict[str, str | None] = {}
+        refs = [("label", row.ref(label_cell))]  # type: ignore[arg-type]
+        values: dict[str, Decimal | None] = {}
+        for name in _VALUE_FIELDS:
+            cell, text = one_value(
+                row, placed, name, notes, f"资金表“{quote(label_cell.text)}”行{FIELD_ZH[name]}"
+            )
+            raw[name] = text
+            if cell is not None:
+                refs.append((name, row.ref(cell)))
+                notes.role(row, cell, "value", f"funds.{name}")
+            if name in ("budget_initial", "budget_full_year", "executed"):
+                values[name] = storable(parse_money(text, unit), MONEY)
+            elif name == "rate":
+                values[name] = storable(parse_rate(text), RATIO)
+            else:
+                values[name] = storable(parse_points(text), SCORE)
+            if text is not None and not is_blank(text) and values[name] is None:
+                notes.warn(f"fund line {seq} ({label_cell.text}): {name} {text!r} is not a number")
+                notes.flag(
+                    f"资金表“{quote(label_cell.text)}”行的{FIELD_ZH[name]}“{quote(text)}”不能读作数字"
+                    f"（{where((row.table_index, cell.row, cell.col)) if cell is not None else ''}）"
+                )
+        weight = values["weight"]
+        if weight is None and line == "total" and label_weight is not None:
+            weight = label_weight
+        out.lines.append(
+            FundLine(
+                line=line,  # type: ignore[arg-type]
+                line_seq=seq,
+                label_raw=label_cell.text,
+                budget_initial=values["budget_initial"],
+                budget_full_year=values["budget_full_year"],
+                executed=values["executed"],
+                weight=weight,
+                score=values["score"],
+                rate_reported=values["rate"],
+                budget_initial_raw=raw["budget_initial"],
+                budget_full_year_raw=raw["budget_full_year"],
+                executed_raw=raw["executed"],
+                weight_raw=raw["weight"],
+                score_raw=raw["score"],
+                rate_raw=raw["rate"],
+                refs=tuple(refs),
+            )
+        )
+        for cell, column in placed.extra:
+            notes.role(row, cell, "note", column.label)
+    return out
+
+
+def money_columns(band: Band | None) -> list[Column]:
+    return [c for c in band.columns if c.field in _VALUE_FIELDS] if band is not None else []
