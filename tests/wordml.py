@@ -86,9 +86,16 @@ def tr(*cells: str, before: int = 0, after: int = 0, deleted: bool = False) -> s
     return f"<w:tr>{pr}{''.join(cells)}</w:tr>"
 
 
-def tbl(*rows: str, cols: int) -> str:
-    grid = "".join('<w:gridCol w:w="1000"/>' for _ in range(cols))
+def tbl(*rows: str, cols: int, widths: list[int] | None = None) -> str:
+    """A table; ``widths`` are the ``w:gridCol`` widths in twips (default 1000 each)."""
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in (widths or [1000] * cols))
     return f"<w:tbl><w:tblPr/><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+
+
+def grid_table(rows: list[list[tuple[str, int]]], widths: list[int]) -> str:
+    """A table drawn on a fine grid: each row a list of (text, grid columns spanned), every row
+    free to be cut differently (as tables drawn by hand in Word are)."""
+    return tbl(*[tr(*[tc(t, span=n) for t, n in r]) for r in rows], cols=len(widths), widths=widths)
 
 
 def sdt(content: str) -> str:

@@ -140,7 +140,8 @@ def read_band(
     band = list(rows[i : i + n])
     grid = band[0].grid
     table = band[0].table_index
-    cells: list[Cell] = [c for r in band for c in r.cells]
+    # an empty cell of a lower band row is no column of its own: it continues the label above it
+    cells: list[Cell] = [c for k, r in enumerate(band) for c in r.cells if k == 0 or c.text]
     last_row = band[-1].row
 
     def children(parent: Cell) -> list[Cell]:
@@ -236,6 +237,9 @@ class Placed:
     stray: list[tuple[Cell, Column | None]] = field(default_factory=list)
     #: Cells in columns understood and deliberately not read (序号, 备注 …).
     extra: list[tuple[Cell, Column]] = field(default_factory=list)
+    #: Filled cells lying as much under one column as under another (of another field): placed
+    #: in the left one, but which column they belong to cannot be told.
+    ambiguous: list[tuple[Cell, Column, Column]] = field(default_factory=list)
 
     def text(self, name: str, sep: str = "") -> str | None:
         """The text of the field as printed, read left to right over its cells."""
@@ -249,11 +253,17 @@ class Placed:
 def best_column(x: tuple[float, float], columns: Sequence[Column]) -> Column | None:
     """The column a cell at ``x`` overlaps most; of near-equal overlaps (a cell merged across
     columns) the leftmost. None when it overlaps none."""
+    near = near_columns(x, columns)
+    return near[0] if near else None
+
+
+def near_columns(x: tuple[float, float], columns: Sequence[Column]) -> list[Column]:
+    """The columns a cell at ``x`` overlaps (nearly) most, left to right."""
     overlaps = [(overlap(x, (c.x0, c.x1)), c) for c in columns]
     top = max((o for o, _ in overlaps), default=0.0)
     if top <= 0:
-        return None
-    return next(c for o, c in overlaps if o >= 0.9 * top)
+        return []
+    return [c for o, c in overlaps if o >= 0.9 * top]
 
 
 def place(row: RowView, band: Band, *, carried: frozenset[str] = frozenset()) -> Placed:
@@ -263,7 +273,12 @@ def place(row: RowView, band: Band, *, carried: frozenset[str] = frozenset()) ->
     grid = row.grid
     for cell in row.covering_cells():
         own = cell.row == row.row
-        column = best_column(grid.x(cell), band.columns)
+        near = near_columns(grid.x(cell), band.columns)
+        column = near[0] if near else None
+        if own and cell.text and column is not None and column.field not in (BLOCK, None):
+            others = [c for c in near[1:] if c.field != column.field and c.field not in (BLOCK, None)]
+            if others:
+                out.ambiguous.append((cell, column, others[0]))
         if not own and (column is None or column.field not in carried):
             continue  # accounted for in the row it starts in
         if column is None or column.field is None:

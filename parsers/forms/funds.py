@@ -16,7 +16,7 @@ from parsers.forms import meaning, vocab
 from parsers.forms.columns import BLOCK, Band, Column, best_column, place, read_band
 from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes, quote, where
-from parsers.forms.values import band_roles, one_value, storable
+from parsers.forms.values import band_roles, flag_ambiguous, one_value, storable
 from parsers.numbers import is_blank, money_unit_of, parse_money, parse_points, parse_rate
 from parsers.text import label_key
 from schemas.records import FundLine, Paragraph
@@ -92,6 +92,7 @@ def read_funds(rows: Sequence[RowView], paragraphs: Sequence[Paragraph]) -> Fund
         assert hasattr(label_cell, "text")
         notes.role(row, label_cell, "value", "funds.label_raw")  # type: ignore[arg-type]
         placed = place(row, band)
+        flag_ambiguous(row, placed, notes)
         seq = len(out.lines) + 1
         raw: dict[str, str | None] = {}
         refs = [("label", row.ref(label_cell))]  # type: ignore[arg-type]

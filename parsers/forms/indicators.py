@@ -19,7 +19,7 @@ from parsers.forms.blocks import is_indicator_header
 from parsers.forms.columns import Band, Placed, place, read_band
 from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes, quote, where
-from parsers.forms.values import band_roles, one_value, storable
+from parsers.forms.values import band_roles, flag_ambiguous, one_value, storable
 from parsers.numbers import is_blank, parse_decimal, parse_operator, parse_points, parse_quantity
 from parsers.text import label_key
 from schemas.hierarchy import LEVEL3_PLACEHOLDER_TEXTS
@@ -133,6 +133,7 @@ def _is_side_label(key: str) -> bool:
 
 def _row(row: RowView, placed: Placed, out: Indicators) -> None:
     notes = out.notes
+    flag_ambiguous(row, placed, notes)
     l1, l1_raw, points, l2, l2_raw = out.carry.read(placed.text("level1"), placed.text("level2"), notes)
     level3_raw = placed.text("level3")
     level3 = strip_level3_prefix(level3_raw) if level3_raw else None

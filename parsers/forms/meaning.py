@@ -110,7 +110,7 @@ def indicator_field(key: str) -> str | None:
         return "nature"
     if base.endswith("单位") and len(base) <= 6:
         return "unit"
-    if "得分" in base or base.endswith("评分") or base.endswith("自评"):
+    if "得分" in base or "评分" in base or base.endswith(("自评", "分数")):
         return "score"
     if "分值" in base or "权重" in base or "满分" in base or "标准分" in base:
         return "weight"

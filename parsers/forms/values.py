@@ -46,6 +46,16 @@ def band_roles(rows: Sequence[RowView], band: Band, notes: Notes, *, table: str,
                 notes.flag(f"{reason}（{where(key)}）")
 
 
+def flag_ambiguous(row: RowView, placed: Placed, notes: Notes) -> None:
+    """A filled cell lying as much under one column as under another: which it belongs to
+    cannot be told, so the form is flagged (the cell is read into the left one)."""
+    for cell, left, right in placed.ambiguous:
+        notes.flag(
+            f"单元格“{quote(cell.text)}”（{where((row.table_index, cell.row, cell.col))}）横跨"
+            f"“{quote(left.label)}”和“{quote(right.label)}”两栏，无法确定归属"
+        )
+
+
 def one_value(
     row: RowView, placed: Placed, name: str, notes: Notes, what: str
 ) -> tuple[Cell | None, str | None]:
