@@ -132,7 +132,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
-    forms = dataset.read("forms", columns=["form_id"]).num_rows
+    form_rows = dataset.read("forms", columns=["form_id", "needs_review"])
+    forms = form_rows.num_rows
+    review = sum(bool(v) for v in form_rows.column("needs_review").to_pylist())
     findings = Counter(dataset.read("findings", columns=["rule_id"]).column("rule_id").to_pylist())
     files = sum(summary.files.values())
     by_status = " · ".join(f"{s} {summary.files[s]}" for s in ("ok", "partial", "skipped", "failed"))
@@ -142,6 +144,8 @@ def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
         reasons = ", ".join(f"{code} {n}" for code, n in sorted(summary.skipped.items()))
         print(f"  skipped   {reasons}")
     print(f"  forms     {summary.forms_new} read in this run; {forms} in the dataset")
+    if review:
+        print(f"  review    {review} form(s) need review (needs_review: the reader was not sure, see review_reasons)")
     if findings:
         ranked = ", ".join(
             f"{rule} {n}" for rule, n in sorted(findings.items(), key=lambda kv: (-kv[1], kv[0]))

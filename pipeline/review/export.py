@@ -96,6 +96,8 @@ SHEETS: Final[tuple[Sheet, ...]] = (
             Column("implementing_unit", "实施单位"),
             Column("year", "年度", Kind.INT),
             Column("form_id", "表单ID", note="文件sha256前缀-文件内序号"),
+            Column("needs_review", "需复核", note="读取时不能确定的表单（原因见“复核原因”），排在最前"),
+            Column("review_reasons", "复核原因", Kind.LIST),
             Column("total_score_reported", "总分(填报)", Kind.SCORE),
             Column("total_score_computed", "总分(计算)", Kind.SCORE),
             Column("grade_reported", "等级(填报)"),
@@ -305,7 +307,9 @@ def _sheet_rows(ds: Snapshot) -> dict[str, list[Row]]:
     by_table = {s.table: s for s in SHEETS}
     forms_sheet = by_table["forms"]
     forms = ds.read("forms", _own_columns(forms_sheet)).to_pylist()
-    forms.sort(key=lambda r: tuple(_sort_key(r.get(k)) for k in forms_sheet.order))
+    forms.sort(key=lambda r: (not r.get("needs_review"), *(_sort_key(r.get(k)) for k in forms_sheet.order)))
+    for r in forms:
+        r["needs_review"] = "是" if r.get("needs_review") else "否"
     rank = {r["form_id"]: i for i, r in enumerate(forms)}
     joined = {
         r["form_id"]: {f"forms.{k}": r.get(k) for k in ("project_name", "department", "implementing_unit")}

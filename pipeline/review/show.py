@@ -59,6 +59,9 @@ def render_form(cf: CheckedForm, *, color: bool = False) -> str:
         f"━━ 表单 {form.form_index}：{name}  （{year}年度）  "
         f"主管部门：{form.department or '—'}  实施单位：{form.implementing_unit or '—'}"
     ]
+    if form.needs_review:
+        lines.append("【需复核】读取时不能确定以下内容，请对照原表核实：")
+        lines += [f"  ! {reason}" for reason in form.review_reasons]
     cells = [(t, c.row, c.col, c.row_span, c.col_span, c.text) for t, c in form.cells]
     for table in paper_tables(cells, marks):
         lines.append(render_table(paper_grid(table), color=color))

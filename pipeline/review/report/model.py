@@ -69,7 +69,8 @@ def load(root: Path) -> tuple[list[FormView], list[Row], dict[str, Any]]:
     manifest = snapshot.manifest
     con = connect_snapshot(snapshot)
     try:
-        forms = _rows(con, "SELECT * FROM forms ORDER BY source_path, form_index, form_id")
+        # forms the reader was not sure of first: they need a person before their findings count
+        forms = _rows(con, "SELECT * FROM forms ORDER BY needs_review DESC, source_path, form_index, form_id")
         findings = _rows(
             con,
             "SELECT form_id, finding_id, rule_id, severity, message, fields, provenance FROM findings "

@@ -174,6 +174,8 @@ def forms_list(forms: list[FormView]) -> str:
         f = v.row
         rule_ids = " ".join(sorted({fv.rule_id for fv in v.findings if RULE_ID.fullmatch(fv.rule_id)}))
         name = esc(f["project_name"]) if f["project_name"] else "（未填项目名称）"
+        if f.get("needs_review"):
+            name = f'<span class="review">需复核</span> {name}'
         score, rate = f["total_score_reported"], f["exec_rate_computed"]
         body.append(
             f'<tr data-rules="{rule_ids}"><td><a href="#{v.anchor}">{name}</a></td>'
@@ -291,8 +293,16 @@ def form_page(v: FormView, prev: FormView | None, nxt: FormView | None) -> str:
     )
     title = esc(f["project_name"]) if f["project_name"] else "（未填项目名称）"
     paper = paper_html(v) if v.cells else '<p class="note">单元格表中没有这张表单的单元格。</p>'
+    reasons = f.get("review_reasons") or []
+    review = (
+        '<div class="review-box"><h3>需复核：读取时不能确定以下内容，请对照原表核实</h3><ul>'
+        + "".join(f"<li>{esc(r)}</li>" for r in reasons)
+        + "</ul></div>"
+        if f.get("needs_review")
+        else ""
+    )
     return f"""<section class="form-page card" id="{v.anchor}"><nav class="crumbs">{" ".join(nav)}</nav>
-<h2>{title}</h2><dl class="meta">{dl}</dl><h3>年度总体目标</h3>{goals}
+<h2>{title}</h2>{review}<dl class="meta">{dl}</dl><h3>年度总体目标</h3>{goals}
 <h3>发现的问题</h3>{findings}{notes}<h3>原表</h3><div class="paper-wrap">{paper}</div></section>"""
 
 
