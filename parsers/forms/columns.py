@@ -258,11 +258,19 @@ def best_column(x: tuple[float, float], columns: Sequence[Column]) -> Column | N
 
 
 def near_columns(x: tuple[float, float], columns: Sequence[Column]) -> list[Column]:
-    """The columns a cell at ``x`` overlaps (nearly) most, left to right."""
-    overlaps = [(overlap(x, (c.x0, c.x1)), c) for c in columns]
-    top = max((o for o, _ in overlaps), default=0.0)
-    if top <= 0:
+    """The columns a cell at ``x`` overlaps (nearly) most, left to right (``columns`` sorted by
+    their left edge, as a band's are)."""
+    x0, x1 = x
+    overlaps: list[tuple[float, Column]] = []
+    for c in columns:
+        if c.x0 >= x1:
+            break
+        o = min(x1, c.x1) - max(x0, c.x0)
+        if o > 0:
+            overlaps.append((o, c))
+    if not overlaps:
         return []
+    top = max(o for o, _ in overlaps)
     return [c for o, c in overlaps if o >= 0.9 * top]
 
 

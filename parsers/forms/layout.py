@@ -27,7 +27,7 @@ WIDTH = 1000.0
 class Grid:
     """Occupancy of one table: which cell covers each (row, col), and where each cell lies."""
 
-    __slots__ = ("_cover", "_scale", "own_rows", "table")
+    __slots__ = ("_cover", "_row_cover", "_scale", "_x", "own_rows", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -39,6 +39,8 @@ class Grid:
         else:
             self._scale = None
         self._cover: dict[tuple[int, int], Cell] = {}
+        self._x: dict[tuple[int, int], tuple[float, float]] = {}
+        self._row_cover: dict[int, list[Cell]] = {}
         self.own_rows: list[list[Cell]] = [[] for _ in range(table.n_rows)]
         for cell in table.cells:
             if 0 <= cell.row < table.n_rows:
@@ -54,11 +56,31 @@ class Grid:
 
     def x(self, cell: Cell) -> tuple[float, float]:
         """The cell's horizontal extent on the common scale (0 … ``WIDTH``)."""
-        if self._scale is not None and cell.extent is not None:
-            lo, hi = self._scale
-            return ((cell.extent[0] - lo) / (hi - lo) * WIDTH, (cell.extent[1] - lo) / (hi - lo) * WIDTH)
-        n = max(1, self.table.n_cols)
-        return (cell.col / n * WIDTH, (cell.col + cell.col_span) / n * WIDTH)
+        key = (cell.row, cell.col)
+        got = self._x.get(key)
+        if got is None:
+            if self._scale is not None and cell.extent is not None:
+                lo, hi = self._scale
+                got = ((cell.extent[0] - lo) / (hi - lo) * WIDTH, (cell.extent[1] - lo) / (hi - lo) * WIDTH)
+            else:
+                n = max(1, self.table.n_cols)
+                got = (cell.col / n * WIDTH, (cell.col + cell.col_span) / n * WIDTH)
+            self._x[key] = got
+        return got
+
+    def row_cover(self, row: int) -> list[Cell]:
+        """Distinct cells covering a row (own or merged from above), in column order."""
+        got = self._row_cover.get(row)
+        if got is None:
+            got = []
+            seen: set[int] = set()
+            for c in range(self.table.n_cols):
+                cell = self._cover.get((row, c))
+                if cell is not None and id(cell) not in seen:
+                    seen.add(id(cell))
+                    got.append(cell)
+            self._row_cover[row] = got
+        return got
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +110,7 @@ class RowView:
 
     def covering_cells(self) -> list[Cell]:
         """Distinct cells covering this row (own or merged from above), in column order."""
-        out: list[Cell] = []
-        seen: set[int] = set()
-        for c in range(self.grid.table.n_cols):
-            cell = self.grid.covering(self.row, c)
-            if cell is not None and id(cell) not in seen:
-                seen.add(id(cell))
-                out.append(cell)
-        return out
+        return list(self.grid.row_cover(self.row))
 
     def right_of(self, cell: Cell) -> list[Cell]:
         """Distinct cells covering this row to the right of ``cell``, in column order."""
