@@ -30,10 +30,9 @@ def child(corpus: str, out: str, workers: int) -> int:
     from pipeline.batch.jobs import Settings
     from pipeline.batch.run import ingest
     from pipeline.dataset.writer import Dataset
-    from schemas.rules import NATIONAL
 
     t = time.perf_counter()
-    summary = ingest([corpus], Dataset(Path(out)), Settings(profile=NATIONAL), LocalPool(workers))
+    summary = ingest([corpus], Dataset(Path(out)), Settings(profile="national"), LocalPool(workers))
     seconds = time.perf_counter() - t
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(

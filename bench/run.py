@@ -32,7 +32,6 @@ from pipeline.batch.executors import InProcess
 from pipeline.batch.jobs import Settings
 from pipeline.batch.run import ingest
 from pipeline.dataset.writer import Dataset
-from schemas.profiles import NATIONAL
 
 
 def pdf_bare_read(files: list[Path]) -> None:
@@ -53,7 +52,7 @@ def raw_read(files: list[Path]) -> None:
 
 def end_to_end(corpus: Path, out: Path) -> int:
     shutil.rmtree(out, ignore_errors=True)
-    summary = ingest([str(corpus)], Dataset(out), Settings(profile=NATIONAL), InProcess())
+    summary = ingest([str(corpus)], Dataset(out), Settings(profile="national"), InProcess())
     return summary.forms_new
 
 

@@ -303,6 +303,28 @@ def parse_quantity(text: str | None) -> Quantity:
     return Quantity("text")
 
 
+_DATE_YMD = re.compile(r"((?:19|20)\d{2})\s*[./-]\s*(\d{1,2})(?:\s*[./-]\s*(\d{1,2}))?")
+_DATE_CN = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
+
+
+def parse_date(text: str | None) -> tuple[int | None, int, int | None] | None:
+    """(year, month, day) of the first date in a text: "2022年12月底前" → (2022, 12, None),
+    "12月底之前完成" → (None, 12, None), "2021-04-15" → (2021, 4, 15); None without one."""
+    if is_blank(text):
+        return None
+    assert text is not None
+    s = _compact(text)
+    m = _DATE_CN.search(s) or _DATE_YMD.search(s)
+    if m is None:
+        return None
+    year = int(m.group(1)) if m.group(1) else None
+    month = int(m.group(2))
+    day = int(m.group(3)) if m.group(3) else None
+    if not 1 <= month <= 12 or (day is not None and not 1 <= day <= 31):
+        return None
+    return year, month, day
+
+
 def plain(value: Decimal, places: int | None = None) -> str:
     """A number as people write it: no exponent, no trailing zeros ("95", "9.41", "0.000001");
     rounded half-up to ``places`` when given (derived values; printed ones are shown as is)."""

@@ -26,7 +26,7 @@ from pipeline.review import commands
 from pipeline.review.commands import DEFAULT_MAX_ROWS
 from pipeline.review.show import show
 from schemas.errors import ConfigurationError, DatasetError
-from schemas.profiles import DEFAULT_PROFILE, PROFILES
+from schemas.profiles import AUTO, DEFAULT_PROFILE, PROFILES
 from schemas.rules import RULES
 
 log = logging.getLogger(__name__)
@@ -56,8 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument(
         "--profile",
         default=DEFAULT_PROFILE,
-        choices=sorted(PROFILES),
-        help="rule profile (default: national)",
+        choices=[AUTO, *sorted(PROFILES)],
+        help="rule profile: auto (default: each form by the template it was filled in) or one for all",
     )
     ing.add_argument("--reprocess", action="store_true", help="parse every input again, even if unchanged")
     ing.add_argument(
@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
 
     show = sub.add_parser("show", help="one file's forms drawn as on paper, findings marked on their cells")
     show.add_argument("file", type=Path)
-    show.add_argument("--profile", default=DEFAULT_PROFILE, choices=sorted(PROFILES))
+    show.add_argument("--profile", default=DEFAULT_PROFILE, choices=[AUTO, *sorted(PROFILES)])
     show.add_argument("--form", type=int, metavar="N", help="only the form with this index (0-based)")
     show.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
@@ -145,7 +145,7 @@ def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
         print(f"  skipped   {reasons}")
     print(f"  forms     {summary.forms_new} read in this run; {forms} in the dataset")
     if review:
-        print(f"  review    {review} form(s) need review (needs_review: the reader was not sure, see review_reasons)")
+        print(f"  review    {review} form(s) need review (the reader was not sure: see forms.review_reasons)")
     if findings:
         ranked = ", ".join(
             f"{rule} {n}" for rule, n in sorted(findings.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -164,7 +164,7 @@ def _ingest(args: argparse.Namespace) -> int:
     if not inputs:
         print("jixiao ingest: no inputs (give files/folders or --list FILE)", file=sys.stderr)
         return EXIT_RUN_FAILED
-    settings = Settings(profile=PROFILES[args.profile], time_limit=args.timeout, fail_fast=args.fail_fast)
+    settings = Settings(profile=args.profile, time_limit=args.timeout, fail_fast=args.fail_fast)
     executor: Executor
     if args.fail_fast:
         executor = InProcess()  # exceptions surface with their tracebacks

@@ -17,7 +17,7 @@ from parsers.formats.registry import PARSERS
 from parsers.forms import read_forms
 from pipeline.checks import check_form
 from schemas.errors import InputError, ResourceLimit
-from schemas.profiles import Profile
+from schemas.profiles import Profile, profile_for
 from schemas.records import CheckedForm, RawDocument, SkippedPart, Source, SourceResult, SourceStatus
 
 log = logging.getLogger(__name__)
@@ -88,15 +88,17 @@ def read_file(path: str, max_bytes: int) -> bytes:
     return Path(path).read_bytes()
 
 
-def forms_of(doc: RawDocument, profile: Profile) -> tuple[list[CheckedForm], list[SkippedPart]]:
+def forms_of(doc: RawDocument, profile: str | Profile) -> tuple[list[CheckedForm], list[SkippedPart]]:
+    """The document's forms, each checked under ``profile`` — a profile's name, or ``auto``: the
+    profile of the template the form was recognised as."""
     forms, skipped = read_forms(doc)
-    return [check_form(form, profile) for form in forms], skipped
+    return [check_form(form, profile_for(form.template, profile)) for form in forms], skipped
 
 
 def extract(
     source: Source,
     data: bytes,
-    profile: Profile,
+    profile: str,
     options: ParseOptions,
     services: Services | None = None,
     *,

@@ -297,6 +297,27 @@ QUAL_BAND_TEXTS: Final = MappingProxyType(
     }
 )
 
+#: Words with which a deviation note or an actual value admits a shortfall (FULL_MARKS_SHORTFALL).
+SHORTFALL_WORDS: Final = (
+    "未完成",
+    "未能完成",
+    "没有完成",
+    "尚未完成",
+    "未全部完成",
+    "未达到",
+    "未达成",
+    "未达标",
+    "未按期",
+    "未按时",
+    "滞后",
+    "延期",
+    "推迟",
+    "延迟",
+)
+
+#: Template placeholders that a filled form should not keep (TEMPLATE_LEFTOVER).
+PLACEHOLDER_MARKS: Final = ("**", "＊＊", "××", "XX", "xx", "XXX")
+
 #: Deviation notes that state there is no deviation (a deduction needs a real reason).
 NO_DEVIATION_TEXTS: Final = frozenset(
     {

@@ -41,6 +41,12 @@ class Profile:
     overshoot_ratio: Decimal
     #: (lower bound inclusive, grade), highest first.
     grades: tuple[tuple[Decimal, str], ...]
+    #: An execution rate below this needs explaining (Sichuan's note: 90 %); EXEC_LOW_FULL_OUTPUT.
+    exec_threshold: Decimal = Decimal("0.9")
+    #: Most of the total one indicator should carry (WEIGHT_CONCENTRATION; jixiao's choice).
+    max_indicator_share: Decimal = Decimal("0.3")
+    #: Forms of this year or later must carry a 成本指标 (财预〔2021〕101号; COST_MISSING).
+    cost_required_from: int = 2021
 
 
 _GRADES_2020 = ((D(90), "优"), (D(80), "良"), (D(60), "中"), (D(0), "差"))
@@ -110,4 +116,21 @@ SICHUAN: Final = Profile(
 )
 
 PROFILES: Final = MappingProxyType({p.name: p for p in (NATIONAL, HUBEI, GUANGXI, SICHUAN)})
-DEFAULT_PROFILE: Final = NATIONAL.name
+#: ``--profile auto`` (the default): each form is judged under the profile of the template it was
+#: recognised as (``TEMPLATE_PROFILES``), the national one when the template is not provincial.
+AUTO: Final = "auto"
+DEFAULT_PROFILE: Final = AUTO
+#: Template (``forms.template``, recognised from printed labels) → the profile it is judged under.
+TEMPLATE_PROFILES: Final = MappingProxyType(
+    {"national": NATIONAL.name, "hubei": HUBEI.name, "sichuan": SICHUAN.name, "yunnan": NATIONAL.name}
+)
+
+
+def profile_for(template: str | None, forced: str | Profile) -> Profile:
+    """The profile a form is judged under: the forced one (a profile or its name), or, with
+    ``auto``, its template's."""
+    if isinstance(forced, Profile):
+        return forced
+    if forced != AUTO:
+        return PROFILES[forced]
+    return PROFILES[TEMPLATE_PROFILES.get(template or "national", NATIONAL.name)]

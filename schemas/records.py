@@ -242,6 +242,8 @@ class Form:
     #: Whether the reader is not sure of what it read, and why (Chinese, one reason per line).
     needs_review: bool = False
     review_reasons: tuple[str, ...] = ()
+    #: The template recognised from the printed labels (national, hubei, sichuan, yunnan).
+    template: str = "national"
 
     @property
     def total_line(self) -> FundLine | None:

@@ -91,6 +91,7 @@ FORMS: Final = _schema(
         pa.field("match_warnings", STRINGS),
         pa.field("needs_review", pa.bool_(), nullable=False),
         pa.field("review_reasons", STRINGS),
+        pa.field("template", s),
         pa.field("profile", s, nullable=False),
         pa.field("provenance", PROVENANCE),
     ],

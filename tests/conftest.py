@@ -11,7 +11,6 @@ from pipeline.batch.executors import InProcess
 from pipeline.batch.jobs import Settings
 from pipeline.batch.run import ingest
 from pipeline.dataset.writer import Dataset
-from schemas.profiles import NATIONAL
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_docs"
@@ -39,7 +38,7 @@ def sample_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     cwd = os.getcwd()
     os.chdir(ROOT)  # paths in sources are as given: "sample_docs/…"
     try:
-        ingest(["sample_docs"], ds, Settings(profile=NATIONAL), InProcess())
+        ingest(["sample_docs"], ds, Settings(), InProcess())
     finally:
         os.chdir(cwd)
     return ds

@@ -8,6 +8,7 @@ field, and the form is flagged for review.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -57,6 +58,24 @@ def _unit(
     return None, None
 
 
+_BLOCK_POINTS = re.compile(r"\((\d+(?:\.\d+)?)分\)")
+
+
+def _weight_in_labels(row: RowView, band: Band) -> Decimal | None:
+    """The execution weight a template prints in a label: 得分(20分*执行率) over the score
+    column (Hubei), or the block's own label 预算执行情况（20分）."""
+    score_col = band.first("score")
+    if score_col is not None and (w := vocab.weight_in_label(label_key(score_col.label))) is not None:
+        return w
+    for cell in row.covering_cells():
+        key = label_key(cell.text)
+        if vocab.is_funds_block_label(key) or key.startswith("预算执行情况"):
+            m = _BLOCK_POINTS.search(key)
+            if m:
+                return parse_points(m.group(1))
+    return None
+
+
 def _label_cell(row: RowView, band: Band) -> tuple[object, str] | None:
     """The line's label: the leftmost filled cell of the row outside the value columns."""
     for cell, key in row.non_empty():
@@ -78,8 +97,7 @@ def read_funds(rows: Sequence[RowView], paragraphs: Sequence[Paragraph]) -> Fund
     out.band = band
     band_roles(rows, band, notes, table="funds", what="资金表")
     out.unit, out.unit_raw = _unit(rows, band, paragraphs)
-    score_col = band.first("score")
-    label_weight = vocab.weight_in_label(label_key(score_col.label)) if score_col is not None else None
+    label_weight = _weight_in_labels(rows[0], band)
     unit = out.unit or "万元"
     for row in rows[band.n_rows :]:
         found = _label_cell(row, band)

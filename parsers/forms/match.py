@@ -19,9 +19,11 @@ from parsers.forms.indicators import Indicators, read_indicators
 from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes
 from parsers.forms.segment import Segment
+from parsers.forms.template import template_of
 from parsers.forms.totals import Totals, grade, read_totals
 from parsers.forms.values import storable
 from parsers.numbers import parse_points
+from parsers.text import label_key
 from schemas.records import CellRef, Form, Paragraph
 from schemas.tables import SCORE
 
@@ -101,4 +103,7 @@ def match_form(seg: Segment, form_index: int) -> Form:
         cell_roles=tuple(sorted(notes.roles.items())),
         needs_review=bool(notes.review),
         review_reasons=tuple(notes.review),
+        template=template_of(
+            [k for row in rows for k in row.keys if k] + [label_key(p.text) for p in paragraphs], title
+        ),
     )

@@ -22,7 +22,7 @@ from parsers.forms.words import tokenizer
 from pipeline.dataset.rows import result_tables
 from pipeline.extract import extract, read_file, sha256_of
 from schemas.errors import InputError, ParseTimeout
-from schemas.profiles import Profile
+from schemas.profiles import AUTO, DEFAULT_PROFILE, PROFILES, Profile
 from schemas.records import Source, SourceResult, SourceRow
 
 log = logging.getLogger(__name__)
@@ -37,11 +37,19 @@ DEFAULT_MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 class Settings:
     """What a worker needs to turn one file into rows (picklable, sent to every worker)."""
 
-    profile: Profile
+    #: A rule profile's name, or ``auto`` (each form by its template). A ``Profile`` given here
+    #: stands for its name.
+    profile: str = DEFAULT_PROFILE
     parse: ParseOptions = field(default_factory=ParseOptions)
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     time_limit: float = DEFAULT_TIME_LIMIT
     fail_fast: bool = False
+
+    def __post_init__(self) -> None:
+        if isinstance(self.profile, Profile):
+            object.__setattr__(self, "profile", self.profile.name)
+        if self.profile != AUTO and self.profile not in PROFILES:
+            raise ValueError(f"unknown rule profile {self.profile!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,7 +67,7 @@ def ingest(
     summary = Summary()
     with dataset.lock():
         manifest = dataset.manifest()
-        if manifest is not None and manifest.profile != settings.profile.name:
+        if manifest is not None and manifest.profile != settings.profile:
             raise DatasetError(
                 f"{dataset.root} was checked with rule profile {manifest.profile!r}; ingest with "
                 f"--profile {manifest.profile} or into a new --out directory"
@@ -93,7 +93,7 @@ def ingest(
             drop = (in_dataset - referenced) | (replaced & in_dataset)
             new = {t: pa.concat_tables(ts) for t, ts in pending.items() if ts}
             sources = sources_table(sorted(rows_now, key=lambda r: r.source_path))
-            dataset.commit(new, sources, drop, settings.profile.name)
+            dataset.commit(new, sources, drop, settings.profile)
             in_dataset = referenced
             committed = dict(state)
             pending, replaced, done_since_commit = {}, set(), 0

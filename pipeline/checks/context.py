@@ -31,9 +31,19 @@ def grade_of(total: Decimal, profile: Profile) -> str:
     return profile.grades[-1][1]
 
 
+def exec_line(form: Form) -> FundLine | None:
+    """The fund line that carries the execution weight: the first with a 分值 printed (or given in
+    a label: 得分(20分*执行率)), else the 年度资金总额 line (docs/rules.md#exec_score)."""
+    weighted = [f for f in form.funds if f.weight is not None]
+    total = form.total_line
+    if total is not None and total.weight is not None:
+        return total
+    return weighted[0] if weighted else total
+
+
 def totals(form: Form, profile: Profile) -> Totals:
     """The execution line's weight/score/rate, the sums of the indicators, the grade of the total."""
-    line = form.total_line
+    line = exec_line(form)
     exec_weight = line.weight if line else None
     exec_score = line.score if line else None
     rate = line.rate_computed if line else None

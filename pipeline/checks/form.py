@@ -36,6 +36,7 @@ def total_score(ctx: Context) -> Iterator[Finding]:
     exec_score_ = t.exec_score or ZERO
     expected = exec_score_ + t.indicator_scores
     diff = abs(reported - expected)
+    blank = sum(1 for i in ctx.form.indicators if i.weight is not None and i.weight > 0 and i.score is None)
     if diff > ctx.rule.tolerance:
         yield ctx.finding(
             fields=("total_score",),
@@ -46,6 +47,7 @@ def total_score(ctx: Context) -> Iterator[Finding]:
             indicator_scores=fmt(t.indicator_scores),
             expected=fmt(expected),
             diff=fmt(diff),
+            blanks=f"；其中{blank}项指标得分为空，未计入合计（见IND_SCORE_BLANK）" if blank else "",
         )
 
 

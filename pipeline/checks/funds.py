@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from pipeline.checks.context import ZERO, Context, fmt, pct
-from schemas.records import RATIO_PLACES, Finding
+from pipeline.checks.context import ZERO, Context, exec_line, fmt, pct
+from schemas.records import RATIO_PLACES, Finding, FundLine
 
 
 def exec_rate(ctx: Context) -> Iterator[Finding]:
@@ -31,26 +31,56 @@ def exec_rate(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def _exec_expected(ctx: Context) -> tuple[FundLine, Decimal, Decimal, Decimal] | None:
+    """(line, weight, rate, expected score) on the line that carries the execution weight; None
+    when no weight is printed (none is assumed) or the rate cannot be computed."""
+    line = exec_line(ctx.form)
+    if line is None or line.weight is None or line.score is None:
+        return None
+    rate = line.rate_computed
+    if rate is None:
+        return None
+    return line, line.weight, rate, line.weight * min(rate, Decimal(1))
+
+
+def _exec_finding(ctx: Context, over: bool) -> Iterator[Finding]:
+    found = _exec_expected(ctx)
+    if found is None:
+        return
+    line, weight, rate, expected = found
+    assert line.score is not None
+    diff = line.score - expected
+    if (diff if over else -diff) > ctx.rule.tolerance:
+        yield ctx.finding(
+            fund=line,
+            fields=("score", "weight", "executed", "budget_full_year"),
+            expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            actual_value=line.score,
+            label=line.label_raw,
+            reported=fmt(line.score),
+            weight=fmt(weight),
+            rate=pct(rate),
+            expected=fmt(expected, 2),
+            diff=fmt(abs(diff), 2),
+        )
+
+
 def exec_score(ctx: Context) -> Iterator[Finding]:
-    for line in ctx.form.funds:
-        rate = line.rate_computed
-        if line.score is None or rate is None:
-            continue
-        weight = line.weight if line.weight is not None else ctx.profile.exec_weight
-        expected = weight * min(rate, Decimal(1))
-        diff = abs(line.score - expected)
-        if diff > ctx.rule.tolerance:
-            yield ctx.finding(
-                fund=line,
-                fields=("score", "weight", "executed", "budget_full_year"),
-                expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
-                actual_value=line.score,
-                reported=fmt(line.score),
-                weight=fmt(weight),
-                rate=pct(rate),
-                expected=fmt(expected, 2),
-                diff=fmt(diff, 2),
-            )
+    """Over-scoring the execution: an error (scores must not be raised)."""
+    yield from _exec_finding(ctx, over=True)
+
+
+def exec_score_under(ctx: Context) -> Iterator[Finding]:
+    """Under-scoring the execution: a warning."""
+    yield from _exec_finding(ctx, over=False)
+
+
+def exec_score_blank(ctx: Context) -> Iterator[Finding]:
+    line = exec_line(ctx.form)
+    if line is not None and line.weight is not None and line.score is None and not line.score_raw:
+        yield ctx.finding(
+            fund=line, fields=("score", "weight"), label=line.label_raw, weight=fmt(line.weight)
+        )
 
 
 MONEY_COLUMNS = (

@@ -50,19 +50,29 @@ def deviation_missing(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _comparable(target: Quantity, actual: Quantity) -> bool:
+def compared(target: Quantity, actual: Quantity) -> tuple[Decimal, Decimal, str] | None:
+    """(target value, actual value, note) when the two can be compared as numbers: the same unit
+    (or one printed without it), or a percentage against a bare ratio (≥95% against 0.95, read
+    as 95%, and said so in the message); None otherwise."""
     if not (target.is_numeric and actual.is_numeric):
-        return False
-    return target.unit is None or actual.unit is None or target.unit == actual.unit
+        return None
+    assert target.value is not None and actual.value is not None
+    t, a = target.value, actual.value
+    if target.unit == "%" and actual.unit is None and 0 < a <= Decimal("1.5") and t > Decimal("1.5"):
+        return t, a * 100, f"（完成值{fmt(a)}按{fmt(a * 100)}%比较）"
+    if actual.unit == "%" and target.unit is None and 0 < t <= Decimal("1.5") and a > Decimal("1.5"):
+        return t * 100, a, f"（指标值{fmt(t)}按{fmt(t * 100)}%比较）"
+    if target.unit is None or actual.unit is None or target.unit == actual.unit:
+        return t, a, ""
+    return None
 
 
 POSITIVE_OPS = frozenset({"≥", ">", "=", None})
 
 
-def _overshoots(t: Quantity, a: Quantity, profile: Profile) -> bool:
-    """A met positive target exceeded by the profile's ratio (values known to be numeric)."""
-    assert t.value is not None and a.value is not None
-    return t.op in POSITIVE_OPS and t.value > 0 and a.value >= profile.overshoot_ratio * t.value
+def _overshoots(op: str | None, t: Decimal, a: Decimal, profile: Profile) -> bool:
+    """A met positive target exceeded by the profile's ratio."""
+    return op in POSITIVE_OPS and t > 0 and a >= profile.overshoot_ratio * t
 
 
 def _printed(ind: Indicator, which: str) -> str:
@@ -83,11 +93,13 @@ def formula_score(
         if b <= a:
             return w, "反向指标（完成值不高于指标值得满分）"
         if profile.reverse_formula == "ratio":
-            return w * a / b, "反向指标（分值×指标值÷完成值）"
-        if a == 0 or b >= 2 * a:
+            if b == 0:  # a negative target that a zero actual misses
+                return ZERO, "反向指标（分值×指标值÷完成值）"
+            return max(w * a / b, ZERO), "反向指标（分值×指标值÷完成值）"
+        if a <= 0 or b >= 2 * a:
             return ZERO, "反向指标（完成值达到指标值2倍及以上得0分）"
         return (1 - (b - a) / a) * w, "反向指标（分值×(1−(完成值−指标值)÷指标值)）"
-    if a == 0:
+    if a == 0 and op == "=":
         return (w if b <= 0 else ZERO), "等于0的指标（完成值为0得满分）"
     kind = "等于指标" if op == "=" else "正向指标"
     if b >= a:
@@ -95,30 +107,45 @@ def formula_score(
     return w * b / a, f"{kind}（分值×完成值÷指标值）"
 
 
-def quant_score(ctx: Context) -> Iterator[Finding]:
+def _quant(ctx: Context, over: bool) -> Iterator[Finding]:
+    """Scores against the formula. Over-scoring is an error (scores must not be raised, 严禁刻意
+    抬高分数); under-scoring only a warning, and only where a reason is given — without one,
+    DEVIATION_MISSING already reports the row."""
     for ind in ctx.form.indicators:
-        t, a = ind.target, ind.actual
-        if ind.weight is None or ind.score is None or not _comparable(t, a):
+        pair = compared(ind.target, ind.actual)
+        if ind.weight is None or ind.score is None or pair is None:
             continue
-        assert t.value is not None and a.value is not None
-        if _overshoots(t, a, ctx.profile) and ind.score <= ind.weight:
+        t, a, note = pair
+        if _overshoots(ind.target.op, t, a, ctx.profile) and ind.score <= ind.weight:
             continue  # 2020: a score may be cut for a target set too low (see IND_OVERSHOOT)
-        expected, formula = formula_score(t.op, t.value, a.value, ind.weight, ctx.profile)
-        diff = abs(ind.score - expected)
-        if diff > ctx.rule.tolerance:
-            yield ctx.finding(
-                indicator=ind,
-                fields=("score", "target", "actual", "weight"),
-                expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
-                actual_value=ind.score,
-                name=name_of(ind),
-                target=_printed(ind, "target"),
-                actual=_printed(ind, "actual"),
-                formula=formula,
-                expected=fmt(expected, 2),
-                score=fmt(ind.score),
-                diff=fmt(diff, 2),
-            )
+        expected, formula = formula_score(ind.target.op, t, a, ind.weight, ctx.profile)
+        diff = ind.score - expected
+        if (diff if over else -diff) <= ctx.rule.tolerance:
+            continue
+        if not over and _no_reason(ind.deviation_note):
+            continue
+        yield ctx.finding(
+            indicator=ind,
+            fields=("score", "target", "actual", "weight"),
+            expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+            actual_value=ind.score,
+            name=name_of(ind),
+            target=_printed(ind, "target"),
+            actual=_printed(ind, "actual") + note,
+            formula=formula,
+            expected=fmt(expected, 2),
+            score=fmt(ind.score),
+            diff=fmt(abs(diff), 2),
+            note=ind.deviation_note or "",
+        )
+
+
+def quant_score(ctx: Context) -> Iterator[Finding]:
+    yield from _quant(ctx, over=True)
+
+
+def quant_under(ctx: Context) -> Iterator[Finding]:
+    yield from _quant(ctx, over=False)
 
 
 def qual_band(text: str | None, profile: Profile) -> QualBand | None:
@@ -134,7 +161,9 @@ def qual_band(text: str | None, profile: Profile) -> QualBand | None:
     return None
 
 
-def qual_score(ctx: Context) -> Iterator[Finding]:
+def _qual(ctx: Context, above: bool) -> Iterator[Finding]:
+    """A qualitative score outside its band: above it an error, below it a warning (where a
+    reason is given; without one DEVIATION_MISSING reports it)."""
     for ind in ctx.form.indicators:
         if ind.weight is None or ind.score is None or ind.actual.kind != "text":
             continue
@@ -143,8 +172,9 @@ def qual_score(ctx: Context) -> Iterator[Finding]:
             continue
         low, high = band.low * ind.weight, band.high * ind.weight
         top = band.high == 1
-        inside = low <= ind.score <= high if top else low <= ind.score < high
-        if not inside:
+        is_above = ind.score > high if top else ind.score >= high
+        is_below = ind.score < low
+        if (is_above if above else is_below) and (above or not _no_reason(ind.deviation_note)):
             yield ctx.finding(
                 indicator=ind,
                 fields=("score", "actual", "weight"),
@@ -158,25 +188,33 @@ def qual_score(ctx: Context) -> Iterator[Finding]:
             )
 
 
+def qual_score(ctx: Context) -> Iterator[Finding]:
+    yield from _qual(ctx, above=True)
+
+
+def qual_under(ctx: Context) -> Iterator[Finding]:
+    yield from _qual(ctx, above=False)
+
+
 def overshoot(ctx: Context) -> Iterator[Finding]:
     ratio = ctx.profile.overshoot_ratio
     for ind in ctx.form.indicators:
-        t, a = ind.target, ind.actual
-        if ind.weight is None or ind.score is None or not _comparable(t, a):
+        pair = compared(ind.target, ind.actual)
+        if ind.weight is None or ind.score is None or pair is None:
             continue
-        assert t.value is not None and a.value is not None
-        if not _overshoots(t, a, ctx.profile):
+        t, a, _ = pair
+        if not _overshoots(ind.target.op, t, a, ctx.profile):
             continue
         if ind.score >= ind.weight and _no_reason(ind.deviation_note):
             yield ctx.finding(
                 indicator=ind,
                 fields=("actual", "target", "score", "deviation"),
-                expected_value=t.value * ratio,
-                actual_value=a.value,
+                expected_value=t * ratio,
+                actual_value=a,
                 name=name_of(ind),
                 actual=_printed(ind, "actual"),
                 target=_printed(ind, "target"),
-                ratio=pct(a.value / t.value),
+                ratio=pct(a / t),
                 threshold=pct(ratio),
                 score=fmt(ind.score),
             )

@@ -88,6 +88,7 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
             "match_warnings": list(form.warnings),
             "needs_review": form.needs_review,
             "review_reasons": list(form.review_reasons),
+            "template": form.template,
             "profile": cf.profile,
             "provenance": provenance(form.refs),
         }

@@ -13,7 +13,6 @@ from parsers.formats.detect import detect_format
 from pipeline.extract import extract, refusal, sha256_of
 from pipeline.review.paper import Key, paper_tables
 from pipeline.review.render import paper_grid, render_table
-from schemas.profiles import PROFILES
 from schemas.records import CheckedForm, Source
 from schemas.rules import SEVERITY_ZH
 
@@ -32,7 +31,7 @@ def show(args: argparse.Namespace) -> int:
     if refused is not None:
         print(f"jixiao show: {path}: {refused[2]}", file=sys.stderr)
         return EXIT_FAILED
-    profile = PROFILES[args.profile]
+    profile = args.profile
     with Services() as services:
         source = Source(str(path), sha256_of(data), len(data), fmt)
         result = extract(source, data, profile, ParseOptions(), services)

@@ -72,12 +72,12 @@ def ind(
 
 
 def standard_indicators() -> tuple[Indicator, ...]:
-    """50 / 30 / 10 across the three level-1 blocks, full marks."""
+    """50 / 30 / 10 across the three level-1 blocks, every target met, full marks."""
     return (
-        ind(1, "产出指标", "30", "30"),
-        ind(2, "产出指标", "20", "20"),
-        ind(3, "效益指标", "30", "30"),
-        ind(4, "满意度指标", "10", "10"),
+        ind(1, "产出指标", "30", "30", target="≥10个", actual="10个"),
+        ind(2, "产出指标", "20", "20", target="≥95%", actual="96%"),
+        ind(3, "效益指标", "30", "30", target="明显提升", actual="达成年度指标"),
+        ind(4, "满意度指标", "10", "10", target="≥90%", actual="95%"),
     )
 
 
@@ -160,11 +160,15 @@ def test_exec_rate_not_evaluable_without_budget() -> None:
 
 # ------------------------------------------------------------------ EXEC_SCORE
 @pytest.mark.parametrize(
-    ("score", "hits"), [("9.5", 0), ("9.6", 0), ("9.4", 0), ("9.61", 1), ("9.39", 1), ("10", 1)]
+    ("score", "over", "under"),
+    [("9.5", 0, 0), ("9.6", 0, 0), ("9.4", 0, 0), ("9.61", 1, 0), ("9.39", 0, 1), ("10", 1, 0), ("5", 0, 1)],
 )
-def test_exec_score(score: str, hits: int) -> None:
+def test_exec_score_by_direction(score: str, over: int, under: int) -> None:
+    # over-scoring the execution is an error; under-scoring a warning
     f = form(funds=(fund("total", "200", "190", weight="10", score=score, rate="0.95"),))
-    assert len(findings(f, "EXEC_SCORE")) == hits
+    assert len(findings(f, "EXEC_SCORE")) == over
+    assert len(findings(f, "EXEC_SCORE_UNDER")) == under
+    assert all(x.severity == "warning" for x in findings(f, "EXEC_SCORE_UNDER"))
 
 
 def test_exec_score_is_capped_at_the_weight() -> None:
@@ -174,10 +178,37 @@ def test_exec_score_is_capped_at_the_weight() -> None:
     assert len(findings(f, "EXEC_SCORE")) == 1
 
 
-def test_exec_score_uses_the_profile_weight_when_none_is_printed() -> None:
+def test_exec_score_assumes_no_weight_that_is_not_printed() -> None:
+    # no 分值 printed, none in a label: not evaluated (the profile's 10 is not assumed)
     f = form(funds=(fund("total", "100", "50", score="10", rate="0.5"),))
-    assert findings(f, "EXEC_SCORE", HUBEI) == []  # 20 × 0.5
-    assert len(findings(f, "EXEC_SCORE", NATIONAL)) == 1  # 10 × 0.5 = 5
+    assert findings(f, "EXEC_SCORE", HUBEI) == [] and findings(f, "EXEC_SCORE", NATIONAL) == []
+
+
+def test_exec_score_is_checked_on_the_line_that_carries_the_weight() -> None:
+    # the total line prints no 分值; the fiscal line does, with its score
+    f = form(
+        funds=(
+            fund("total", "200", "190", rate="0.95"),
+            fund("fiscal", "200", "190", weight="10", score="10", rate="0.95", seq=2),
+        )
+    )
+    (x,) = findings(f, "EXEC_SCORE")
+    assert x.fund_line == "fiscal"
+    # a sub-line whose 得分 column holds a rate is not the execution line: nothing is assumed
+    f = form(
+        funds=(
+            fund("total", "200", "190", weight="10", score="9.5", rate="0.95"),
+            fund("fiscal", "100", "94", score="94", rate="0.94", seq=2),
+        )
+    )
+    assert findings(f, "EXEC_SCORE") == []
+
+
+def test_exec_score_blank() -> None:
+    f = form(funds=(fund("total", "200", "190", weight="10", rate="0.95"),))
+    (x,) = findings(f, "EXEC_SCORE_BLANK")
+    assert x.severity == "error" and x.fund_line == "total"
+    assert findings(form(), "EXEC_SCORE_BLANK") == []
 
 
 # ------------------------------------------------------------------ SCORE_RANGE
@@ -354,25 +385,33 @@ def test_reverse_formula_is_a_profile_parameter() -> None:
 
 # ------------------------------------------------------------------ IND_QUAL_BAND
 @pytest.mark.parametrize(
-    ("actual", "score", "profile", "hits"),
+    ("actual", "score", "profile", "above", "below"),
     [
-        ("达成年度指标", "8", NATIONAL, 0),
-        ("达成年度指标", "7.99", NATIONAL, 1),
-        ("部分达成年度指标并具有一定效果", "6", NATIONAL, 0),
-        ("部分达成年度指标并具有一定效果", "8", NATIONAL, 1),  # the upper bound is exclusive
-        ("部分达成年度指标并具有一定效果", "5.9", NATIONAL, 1),
-        ("部分达成年度指标并具有一定效果", "5", HUBEI, 0),  # Hubei's middle band starts at 50 %
-        ("未达成年度指标且效果较差", "6", NATIONAL, 1),
-        ("未达成年度指标且效果较差", "5.99", NATIONAL, 0),
-        ("效果明显", "1", NATIONAL, 0),  # wording that names no band: not evaluable
+        ("达成年度指标", "8", NATIONAL, 0, 0),
+        ("达成年度指标", "7.99", NATIONAL, 0, 1),
+        ("部分达成年度指标并具有一定效果", "6", NATIONAL, 0, 0),
+        ("部分达成年度指标并具有一定效果", "8", NATIONAL, 1, 0),  # the upper bound is exclusive
+        ("部分达成年度指标并具有一定效果", "5.9", NATIONAL, 0, 1),
+        ("部分达成年度指标并具有一定效果", "5", HUBEI, 0, 0),  # Hubei's middle band starts at 50 %
+        ("未达成年度指标且效果较差", "6", NATIONAL, 1, 0),
+        ("未达成年度指标且效果较差", "5.99", NATIONAL, 0, 0),
+        ("效果明显", "1", NATIONAL, 0, 0),  # wording that names no band: not evaluable
     ],
 )
-def test_qual_band(actual: str, score: str, profile: Profile, hits: int) -> None:
+def test_qual_band_by_direction(actual: str, score: str, profile: Profile, above: int, below: int) -> None:
     inds = (
         *standard_indicators()[:3],
         ind(4, "满意度指标", "10", score, target="明显提升", actual=actual, note="说明"),
     )
-    assert len(findings(form(indicators=inds, total_score=None), "IND_QUAL_BAND", profile)) == hits
+    f = form(indicators=inds, total_score=None)
+    assert len(findings(f, "IND_QUAL_BAND", profile)) == above
+    assert len(findings(f, "IND_QUAL_UNDER", profile)) == below
+
+
+def test_below_the_band_without_a_reason_is_left_to_deviation_missing() -> None:
+    inds = (*standard_indicators()[:3], ind(4, "满意度指标", "10", "7", actual="达成年度指标", note="无"))
+    f = form(indicators=inds, total_score=None)
+    assert findings(f, "IND_QUAL_UNDER") == [] and len(findings(f, "DEVIATION_MISSING")) == 1
 
 
 # ------------------------------------------------------------------ IND_OVERSHOOT

@@ -177,7 +177,9 @@ def hostile_dataset(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
 def test_hostile_text_stays_text_in_xlsx(hostile_dataset: Dataset, tmp_path: Path) -> None:
     out = tmp_path / "hostile.xlsx"
     counts = write_xlsx(hostile_dataset.root, out)
-    assert counts == {"表单": 1, "资金": 2, "指标": 3, "问题": 2, "文件": 1}
+    # SCORE_RANGE, TOTAL_SCORE, and the 复核 checks COST_MISSING (2023, no 成本指标) and
+    # WEIGHT_CONCENTRATION (one indicator of 50 points)
+    assert counts == {"表单": 1, "资金": 2, "指标": 3, "问题": 4, "文件": 1}
     wb = openpyxl.load_workbook(out)
     assert_no_formulas(wb)
 
@@ -207,7 +209,7 @@ def test_hostile_text_stays_text_in_xlsx(hostile_dataset: Dataset, tmp_path: Pat
     # numbers are never touched: a negative score is a number, its printed text a protected string
     assert (second["得分"].value, second["得分"].data_type, second["得分"].quotePrefix) == (-5, "n", False)
     assert (second["得分(原文)"].value, second["得分(原文)"].data_type) == ("-5", "s")
-    assert {r["规则"] for r in records(wb["问题"])} == {"SCORE_RANGE", "TOTAL_SCORE"}
+    assert {r["规则"] for r in records(wb["问题"])} == {"SCORE_RANGE", "TOTAL_SCORE", "COST_MISSING", "WEIGHT_CONCENTRATION"}
 
 
 def test_hostile_text_in_csv_and_query(hostile_dataset: Dataset) -> None:

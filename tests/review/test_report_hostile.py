@@ -104,9 +104,13 @@ def test_hostile_text_shows_as_text_and_runs_nothing(
         shown = section.inner_text()
         for payload in PAYLOADS:
             assert payload in shown, payload
+        located = 0
         for button in section.locator("button.fd").all():
             button.click()
-        assert section.locator("td.focus").count() > 0
+            if button.get_attribute("data-k"):  # a finding with cells on paper: they light up
+                assert section.locator("td.focus").count() > 0
+                located += 1
+        assert located > 0
         for cell in section.locator("table.paper td.hl").all():
             cell.hover()
         section.locator("a", has_text="返回表单列表").click()
