@@ -1430,18 +1430,18 @@ def disclosure_multi_form(doc: Doc) -> None:
     doc.para("二、项目支出绩效自评结果")
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _subsidy_spec())
+    national_form(doc, subsidy_spec())
     doc.page_break()
     _dept_overall_table(doc)
     doc.page_break()
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _sanitation_spec())
+    national_form(doc, sanitation_spec())
     doc.para("第五部分 其他重要事项的情况说明", bold=True, size=14)
     doc.para("本部门2022年度无其他需要说明的重要事项。")
 
 
-def _subsidy_spec() -> FormSpec:
+def subsidy_spec() -> FormSpec:
     return road_spec(
         project_name="耕地地力保护补贴",
         department="南部县农业农村局",
@@ -1495,7 +1495,7 @@ def _subsidy_spec() -> FormSpec:
     )
 
 
-def _sanitation_spec() -> FormSpec:
+def sanitation_spec() -> FormSpec:
     return road_spec(
         project_name="农村人居环境整治奖补资金",
         department="南部县农业农村局",
