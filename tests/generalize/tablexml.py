@@ -47,17 +47,6 @@ def _para(text: str) -> str:
     return f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr><w:r><w:rPr><w:sz w:val="18"/></w:rPr>{runs}</w:r></w:p>'
 
 
-def _tc(text: str, width: int, span: int, vmerge: str | None) -> str:
-    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-    if span > 1:
-        props += f'<w:gridSpan w:val="{span}"/>'
-    if vmerge == "restart":
-        props += '<w:vMerge w:val="restart"/>'
-    elif vmerge == "continue":
-        props += "<w:vMerge/>"
-    return f"<w:tc><w:tcPr>{props}</w:tcPr>{_para(text)}</w:tc>"
-
-
 def table_xml(rows: list[PRow], width: int) -> str:
     """One ``w:tbl``. Cells of a row must be contiguous; vertical merges are expanded here."""
     placed: list[list[tuple[PCell, str | None]]] = [[] for _ in rows]
@@ -92,7 +81,7 @@ def table_xml(rows: list[PRow], width: int) -> str:
         out.append(f"<w:tr><w:trPr>{props}<w:cantSplit/></w:trPr>")
         for cell, vmerge in cells:
             span = index[cell.x1] - index[cell.x0]
-            out.append(_tc(cell.text, cell.x1 - cell.x0, span, vmerge))
+            out.append(wordml.tc(span=span, vmerge=vmerge, body=_para(cell.text), width=cell.x1 - cell.x0))
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)
