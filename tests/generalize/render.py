@@ -63,7 +63,7 @@ FUND_SUFFIX = {"full_year": "（A）", "executed": "（B）", "rate": "（B/A）
 
 @cache
 def _s2t() -> object:
-    import opencc  # a dev dependency: only variants in traditional characters need it
+    import opencc
 
     return opencc.OpenCC("s2t")
 
