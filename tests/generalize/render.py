@@ -62,15 +62,19 @@ FUND_SUFFIX = {"full_year": "（A）", "executed": "（B）", "rate": "（B/A）
 
 
 @cache
-def _s2t() -> object:
+def _converter(config: str) -> object:
     import opencc
 
-    return opencc.OpenCC("s2t")
+    return opencc.OpenCC(config)
 
 
 def traditional(text: str) -> str:
     """Simplified → traditional Chinese, as a submitter retyping the form in 繁體 would print it."""
-    return str(_s2t().convert(text)) if text else text  # type: ignore[attr-defined]
+    return str(_converter("s2t").convert(text)) if text else text  # type: ignore[attr-defined]
+
+
+def simplified(text: str) -> str:
+    return str(_converter("t2s").convert(text)) if text else text  # type: ignore[attr-defined]
 
 
 @dataclass(slots=True)

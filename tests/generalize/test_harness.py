@@ -13,8 +13,8 @@ import pytest
 from parsers.formats.base import Services
 from parsers.text import clean_text
 from tests.generalize.content import Content, content, named, split_target
-from tests.generalize.harness import Outcome, Reading, Run, compare, in_traditional
-from tests.generalize.render import render
+from tests.generalize.harness import PRINTED, Outcome, Reading, Run, compare, converted
+from tests.generalize.render import render, traditional
 from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, FAST_SEEDS, KNOBS, Variant, draw, plain
 
 CONTENTS = [*sorted(named()), "synthetic-3", "synthetic-11", "synthetic-1000"]
@@ -97,7 +97,7 @@ def test_compare_counts_every_field(run: Run) -> None:
     nothing = Reading("skipped", None, ())
     equal, cells, diffs = compare(road, nothing)
     assert equal == 0 and len(diffs) == cells
-    trad = in_traditional(road).forms[0]
+    trad = converted(road, PRINTED, traditional).forms[0]
     assert trad.form["project_name"] == "農村公路養護工程補助資金"
     assert trad.funds[0]["line"] == "total" and trad.indicators[0]["level1"] == "产出指标"
 
