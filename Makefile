@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test browser lint typecheck bench samples pdfs goldens clean
+.PHONY: demo test browser lint typecheck bench generalize samples pdfs goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch
+	$(BIN)/python -m bench.generalize
+
+## generalize: read 600 held-out template variants against their plain renderings (cells equal,
+## differing variants flagged, failures by knob); a share printed to PDF where soffice exists
+generalize: $(STAMP)
+	$(BIN)/python -m bench.generalize
 
 ## samples: rebuild sample_docs/*.docx from sample_docs/build/build.py (deterministic)
 samples: $(STAMP)

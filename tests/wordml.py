@@ -59,9 +59,15 @@ def p(text: str = "") -> str:
 
 
 def tc(
-    text: str = "", *, span: int = 1, vmerge: str | None = None, hmerge: str | None = None, body: str = ""
+    text: str = "",
+    *,
+    span: int = 1,
+    vmerge: str | None = None,
+    hmerge: str | None = None,
+    body: str = "",
+    width: int | None = None,
 ) -> str:
-    props = ""
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>' if width is not None else ""
     if span > 1:
         props += f'<w:gridSpan w:val="{span}"/>'
     if vmerge == "restart":

@@ -249,8 +249,13 @@ def real_001_chizhou_2022(doc: Doc) -> None:
     doc.para("附件:")
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("(2022年度)", center=True)
+    national_form(doc, chizhou_spec())
+
+
+def chizhou_spec() -> FormSpec:
+    """The content of real_001_chizhou_2022 (also used by tests/generalize)."""
     q = "达成预期指标"
-    spec = FormSpec(
+    return FormSpec(
         project_name="委托业务项目",
         department="219-池州市贵池区棠溪镇人民政府",
         unit="219001-池州市贵池区棠溪镇人民政府",
@@ -305,7 +310,6 @@ def real_001_chizhou_2022(doc: Doc) -> None:
         ],
         total=None,
     )
-    national_form(doc, spec)
 
 
 def real_003_langfang_2019(doc: Doc) -> None:
@@ -313,11 +317,16 @@ def real_003_langfang_2019(doc: Doc) -> None:
     doc.para("附件1")
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("2019年度)", center=True)
+    national_form(doc, langfang_spec())
+
+
+def langfang_spec() -> FormSpec:
+    """The content of real_003_langfang_2019 (also used by tests/generalize)."""
 
     def ph(n: str) -> Ind:
         return Ind(n)
 
-    spec = FormSpec(
+    return FormSpec(
         project_name="办公宿舍楼、食堂及餐厅暖通改造经费",
         department="廊坊市发改委",
         unit="廊坊市食品工程学校",
@@ -400,7 +409,21 @@ def real_003_langfang_2019(doc: Doc) -> None:
         ],
         total=None,
     )
-    national_form(doc, spec)
+
+
+#: real_004_yongde_2022's indicator rows: 一级, 二级, 三级, 指标性质, 指标值, 度量单位, 实际完成值, 分值, 得分.
+YONGDE_INDICATORS = [
+    ("产出指标", "数量指标", "学生受资助人数", "≧", "735", "人次", "735", "10", "10"),
+    ("产出指标", "质量指标", "营养改善计划覆盖率", "≧", "100", "%", "100%", "10", "10"),
+    ("产出指标", "时效指标", "资金到位及时率", "≧", "100", "%", "100%", "10", "7"),
+    ("产出指标", "成本指标", "生均补助标准达标率", "═", "100", "%", "100%", "10", "10"),
+    ("效益指标", "经济效益\n指标", "减轻贫困学生家庭经济负担", "", "有效", "", "有效", "10", "10"),
+    ("效益指标", "社会效益\n指标", "政策知晓率", "═", "100", "%", "98%", "10", "9"),
+    ("效益指标", "生态效益\n指标", "", "", "", "", "", "", ""),
+    ("效益指标", "可持续影响\n指标", "促进学校教育事业健康发展", "≧", "100", "%", "100%", "10", "10"),
+    ("满意度指标", "服务对象满意度指标等", "学生满意度", "≧", "95", "%", "100%", "10", "10"),
+    ("满意度指标", "服务对象满意度指标等", "家长满意度", "≧", "95", "%", "100%", "10", "10"),
+]
 
 
 def real_004_yongde_2022(doc: Doc) -> None:
@@ -433,18 +456,7 @@ def real_004_yongde_2022(doc: Doc) -> None:
             C("确保每一个学生都能享受到国家政策福利,改善学生体质", cs=5),
         ],
     ]
-    ind = [
-        ("产出指标", "数量指标", "学生受资助人数", "≧", "735", "人次", "735", "10", "10"),
-        ("产出指标", "质量指标", "营养改善计划覆盖率", "≧", "100", "%", "100%", "10", "10"),
-        ("产出指标", "时效指标", "资金到位及时率", "≧", "100", "%", "100%", "10", "7"),
-        ("产出指标", "成本指标", "生均补助标准达标率", "═", "100", "%", "100%", "10", "10"),
-        ("效益指标", "经济效益\n指标", "减轻贫困学生家庭经济负担", "", "有效", "", "有效", "10", "10"),
-        ("效益指标", "社会效益\n指标", "政策知晓率", "═", "100", "%", "98%", "10", "9"),
-        ("效益指标", "生态效益\n指标", "", "", "", "", "", "", ""),
-        ("效益指标", "可持续影响\n指标", "促进学校教育事业健康发展", "≧", "100", "%", "100%", "10", "10"),
-        ("满意度指标", "服务对象满意度指标等", "学生满意度", "≧", "95", "%", "100%", "10", "10"),
-        ("满意度指标", "服务对象满意度指标等", "家长满意度", "≧", "95", "%", "100%", "10", "10"),
-    ]
+    ind = YONGDE_INDICATORS
     n = len(ind)
     rows.append(
         [
@@ -852,6 +864,40 @@ def fullwidth_digits_and_operators(doc: Doc) -> None:
     national_form(doc, spec)
 
 
+#: extra_columns_sichuan's indicator rows: 一级, 二级, 三级, 指标性质, 指标值, 度量单位, 完成值, 权重, 得分, 原因.
+SICHUAN_INDICATORS = [
+    ("产出指标", "数量指标", "培训人次", "≥", "500", "人次", "520", "20", "20", ""),
+    ("产出指标", "质量指标", "技能考核合格率", "≥", "95", "%", "97", "20", "20", ""),
+    ("产出指标", "时效指标", "培训完成时间", "≤", "11", "月", "10", "10", "10", ""),
+    ("产出指标", "成本指标", "人均培训成本", "≤", "1200", "元", "1096", "10", "10", ""),
+    (
+        "效益指标",
+        "社会效益指标",
+        "参训农民增收",
+        "≥",
+        "8",
+        "%",
+        "6",
+        "15",
+        "11.25",
+        "受市场价格影响，增收未达预期",
+    ),
+    (
+        "效益指标",
+        "可持续影响指标",
+        "培训成果持续应用",
+        "=",
+        "达成年度指标",
+        "",
+        "达成年度指标",
+        "10",
+        "10",
+        "",
+    ),
+    ("满意度指标", "服务对象满意度指标", "参训人员满意度", "≥", "90", "%", "95", "5", "5", ""),
+]
+
+
 def extra_columns_sichuan(doc: Doc) -> None:
     """四川 部门预算项目支出绩效自评表: 指标性质/指标值/度量单位/完成值/权重, 财政专户/单位资金 rows."""
     doc.para("部门预算项目支出绩效自评表", bold=True, size=16, center=True)
@@ -898,37 +944,7 @@ def extra_columns_sichuan(doc: Doc) -> None:
             C("未完成原因分析"),
         ],
     ]
-    ind = [
-        ("产出指标", "数量指标", "培训人次", "≥", "500", "人次", "520", "20", "20", ""),
-        ("产出指标", "质量指标", "技能考核合格率", "≥", "95", "%", "97", "20", "20", ""),
-        ("产出指标", "时效指标", "培训完成时间", "≤", "11", "月", "10", "10", "10", ""),
-        ("产出指标", "成本指标", "人均培训成本", "≤", "1200", "元", "1096", "10", "10", ""),
-        (
-            "效益指标",
-            "社会效益指标",
-            "参训农民增收",
-            "≥",
-            "8",
-            "%",
-            "6",
-            "15",
-            "11.25",
-            "受市场价格影响，增收未达预期",
-        ),
-        (
-            "效益指标",
-            "可持续影响指标",
-            "培训成果持续应用",
-            "=",
-            "达成年度指标",
-            "",
-            "达成年度指标",
-            "10",
-            "10",
-            "",
-        ),
-        ("满意度指标", "服务对象满意度指标", "参训人员满意度", "≥", "90", "%", "95", "5", "5", ""),
-    ]
+    ind = SICHUAN_INDICATORS
     for r in ind:
         rows.append([C(x) for x in r])
     rows.append([C("合计", cs=7), C("100"), C("95.75"), C("")])
@@ -1414,18 +1430,18 @@ def disclosure_multi_form(doc: Doc) -> None:
     doc.para("二、项目支出绩效自评结果")
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _subsidy_spec())
+    national_form(doc, subsidy_spec())
     doc.page_break()
     _dept_overall_table(doc)
     doc.page_break()
     doc.para("项目支出绩效自评表", bold=True, size=16, center=True)
     doc.para("（2022年度）", center=True)
-    national_form(doc, _sanitation_spec())
+    national_form(doc, sanitation_spec())
     doc.para("第五部分 其他重要事项的情况说明", bold=True, size=14)
     doc.para("本部门2022年度无其他需要说明的重要事项。")
 
 
-def _subsidy_spec() -> FormSpec:
+def subsidy_spec() -> FormSpec:
     return road_spec(
         project_name="耕地地力保护补贴",
         department="南部县农业农村局",
@@ -1479,7 +1495,7 @@ def _subsidy_spec() -> FormSpec:
     )
 
 
-def _sanitation_spec() -> FormSpec:
+def sanitation_spec() -> FormSpec:
     return road_spec(
         project_name="农村人居环境整治奖补资金",
         department="南部县农业农村局",

@@ -1,0 +1,107 @@
+"""The generalization suite's own parts: contents, renderer, harness. Unmarked (unlike
+test_generalization.py): a suite that measured the reader against broken documents or compared
+nothing would make its figures worthless."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+
+import pytest
+
+from parsers.formats.base import Services
+from parsers.text import clean_text
+from tests.generalize.content import Content, content, named, split_target
+from tests.generalize.harness import PRINTED, Outcome, Reading, Run, compare, converted
+from tests.generalize.render import render, traditional
+from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, FAST_SEEDS, KNOBS, Variant, draw, plain
+
+CONTENTS = [*sorted(named()), "synthetic-3", "synthetic-11", "synthetic-1000"]
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    with Services() as services:
+        yield Run(services)  # type: ignore[misc]
+
+
+def _xml(variant: Variant) -> str:
+    with zipfile.ZipFile(BytesIO(render(content(variant.content), variant))) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+@pytest.mark.parametrize("name", CONTENTS)
+def test_plain_rendering_reads_back_its_content(run: Run, name: str) -> None:
+    c: Content = content(name)
+    reading = run.plain(name)
+    assert reading.status == "ok" and len(reading.forms) == 1
+    form = reading.forms[0]
+    assert form.form["project_name"] == clean_text(c.project_name)
+    assert (form.form["goal_expected"], form.form["goal_actual"]) == tuple(map(clean_text, c.goal))
+    assert [f["label_raw"] for f in form.funds] == [clean_text(f.label) for f in c.funds]
+    filled = [i for i in c.indicators if any((i.target, i.actual, i.weight, i.score))]
+    assert [(r["target_raw"], r["actual_raw"]) for r in form.indicators] == [
+        (clean_text(i.target) or None, clean_text(i.actual) or None) for i in filled
+    ]
+
+
+def test_seed_ranges_are_disjoint_and_the_slice_turns_every_knob() -> None:
+    ranges = [set(FAST_SEEDS), set(DEV_SEEDS), set(BENCH_SEEDS)]
+    assert all(not (a & b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
+    assert len(BENCH_SEEDS) >= 500
+    turned = {k for s in FAST_SEEDS for k, _ in draw(s).knobs}
+    assert turned == set(KNOBS) - {"pdf"}
+
+
+def test_variants_are_deterministic() -> None:
+    for seed in (0, 5, 1234, 100007):
+        v = draw(seed)
+        assert v == draw(seed)
+        assert render(content(v.content), v) == render(content(v.content), v)
+
+
+def test_split_target_keeps_the_text() -> None:
+    assert split_target("≥4700人") == ("≥", "4700", "人")
+    assert split_target("3座") == ("", "3", "座")
+    for text in ("建立健全", "1-12月", "2022年11月底前", "不低于２６００人", "≤0.6万元"):
+        assert "".join(split_target(text)) == text
+
+
+def test_knobs_do_what_they_say() -> None:
+    grid = re.compile(r"<w:gridCol ")
+    plain_xml = _xml(plain("road"))
+    assert len(grid.findall(plain_xml)) == 9 and "w:gridAfter" not in plain_xml
+    fine = _xml(Variant(1, "road", (("fine_grid", "on"),)))
+    assert len(grid.findall(fine)) >= 40
+    trad = _xml(Variant(1, "road", (("traditional", "on"),)))
+    assert "項目名稱" in trad and "项目名称" not in trad and "農村公路" in trad
+    band = _xml(Variant(1, "road", (("ind_band", "2_rows"),)))
+    assert ">指标性质<" in band and ">度量单位<" in band and ">≥<" in band and ">1200<" in band
+    ragged = _xml(Variant(1, "chizhou", (("ragged", "grid_after"),)))
+    assert "<w:gridAfter " in ragged
+    split = _xml(Variant(1, "road", (("stray_split", "on"),)))
+    assert re.search(r'<w:tcW w:w="(8\d|9\d|1[0-5]\d|160)" w:type="dxa"/>', split)
+    extra = _xml(Variant(1, "road", (("extra_columns", "criteria+seq"),)))
+    assert ">评分标准<" in extra and ">序号<" in extra
+    top = _xml(Variant(1, "road", (("goal_layout", "labels_on_top"), ("goal_labels", "novel"))))
+    assert ">年度总体目标<" not in top
+
+
+def test_compare_counts_every_field(run: Run) -> None:
+    road = run.plain("road")
+    equal, cells, diffs = compare(road, road)
+    assert equal == cells > 100 and not diffs
+    equal, cells, diffs = compare(road, run.plain("subsidy"))
+    assert equal < cells and any(d.field == "project_name" for d in diffs)
+    nothing = Reading("skipped", None, ())
+    equal, cells, diffs = compare(road, nothing)
+    assert equal == 0 and len(diffs) == cells
+    trad = converted(road, PRINTED, traditional).forms[0]
+    assert trad.form["project_name"] == "農村公路養護工程補助資金"
+    assert trad.funds[0]["line"] == "total" and trad.indicators[0]["level1"] == "产出指标"
+
+
+def test_the_slice_reads_without_failures(slice_outcomes: list[Outcome]) -> None:
+    assert len(slice_outcomes) == len(FAST_SEEDS)
+    assert not [o.variant.seed for o in slice_outcomes if o.status == "failed"]
