@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from parsers.forms import meaning, vocab
+from parsers.forms.columns import band_rows
 from parsers.forms.layout import RowView
 
 BlockKind = Literal["head", "funds", "goal", "indicators", "totals", "trailer", "other"]
@@ -31,6 +32,25 @@ class Block:
 def is_funds_header(row: RowView) -> bool:
     fields = {meaning.fund_field(k) for k in row.keys if k}
     return len(fields & _FUND_AMOUNTS) >= 2
+
+
+def funds_header_at(rows: Sequence[RowView], i: int) -> bool:
+    """Whether the funds block's header starts at ``rows[i]``: the row names two of the amounts,
+    or it names the block or its 分值/执行率/得分 and its band below names the amounts (预算执行情况
+    over 全年预算数 | 全年执行数 …)."""
+    row = rows[i]
+    if is_funds_header(row):
+        return True
+    keys = [k for k in row.keys if k]
+    fields = {meaning.fund_field(k) for k in keys}
+    named = bool(fields & {"weight", "rate", "score"}) or any(
+        vocab.is_funds_block_label(k) or k.startswith("预算执行情况") for k in keys
+    )
+    if not named:
+        return False
+    n = band_rows(rows, i, meaning.fund_field)
+    below = {meaning.fund_field(k) for r in rows[i + 1 : i + n] for k in r.keys if k}
+    return len((fields | below) & _FUND_AMOUNTS) >= 2
 
 
 def is_indicator_header(row: RowView) -> bool:
@@ -55,7 +75,7 @@ def _leading_label(row: RowView) -> str | None:
 
 def is_total_row(row: RowView) -> bool:
     key = _leading_label(row)
-    return key is not None and vocab.is_total_label(key)
+    return key is not None and meaning.is_total_label(key)
 
 
 def is_trailer_row(row: RowView) -> bool:
@@ -72,8 +92,18 @@ def is_fund_line(row: RowView) -> bool:
     return False
 
 
+def is_fund_pairs(row: RowView) -> bool:
+    """A row under the fund lines that prints the execution weight and score as label | value
+    pairs (分值 | 10 | 得分 | 9.5)."""
+    keys = [k for _, k in row.non_empty()]
+    return any(meaning.fund_field(k) in ("weight", "score") for k in keys) and any(
+        meaning.fund_field(k) is None for k in keys
+    )
+
+
 def cut(rows: Sequence[RowView]) -> list[Block]:
-    """The form's rows as consecutive blocks."""
+    """The form's rows as consecutive blocks. A block's header band (up to three rows) is part of
+    its block whatever the rows below the first look like."""
     out: list[Block] = []
 
     def start(kind: BlockKind) -> Block:
@@ -82,28 +112,38 @@ def cut(rows: Sequence[RowView]) -> list[Block]:
         return block
 
     current: Block | None = None
-    for row in rows:
+    i = 0
+    while i < len(rows):
+        row = rows[i]
         kind = current.kind if current is not None else None
+        i += 1
         if not row.cells:
             continue
         if is_indicator_header(row):
             current = start("indicators")
+            band = band_rows(rows, i - 1, meaning.indicator_field)
         elif is_trailer_row(row):
-            current = start("trailer")
-        elif is_funds_header(row):
+            current, band = start("trailer"), 1
+        elif funds_header_at(rows, i - 1):
             current = start("funds")
-        elif kind == "funds" and is_fund_line(row):
-            pass
-        elif is_total_row(row):
-            current = start("totals")
-        elif kind == "indicators":
-            pass  # the indicator rows run until a total, a trailer or another block's header
-        elif is_head_row(row):
-            current = start("head") if kind != "head" else current
-        elif is_goal_row(row):
-            current = start("goal") if kind != "goal" else current
-        elif current is None or kind in ("funds", "totals"):
-            current = start("other")
+            band = band_rows(rows, i - 1, meaning.fund_field)
+        else:
+            band = 1
+            if kind == "funds" and (is_fund_line(row) or is_fund_pairs(row)):
+                pass
+            elif is_total_row(row):
+                current = start("totals")
+            elif kind == "indicators":
+                pass  # the indicator rows run until a total, a trailer or another block's header
+            elif is_head_row(row):
+                current = start("head") if kind != "head" else current
+            elif is_goal_row(row):
+                current = start("goal") if kind != "goal" else current
+            elif current is None or kind in ("funds", "totals"):
+                current = start("other")
         assert current is not None
         current.rows.append(row)
+        for _ in range(band - 1):  # the rest of the header band
+            current.rows.append(rows[i])
+            i += 1
     return out

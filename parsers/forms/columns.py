@@ -16,7 +16,7 @@ so the funds block and the indicator table keep their own column boundaries.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from parsers.forms import meaning
 from parsers.forms.layout import RowView
@@ -43,6 +43,9 @@ class Column:
     path: tuple[str, ...]
     #: The header cells of this column (leaf and ancestors), by (table, row, col).
     cells: tuple[Key, ...]
+    #: The field of the nearest ancestor that names one (年度指标值 over 指标性质 | 指标值 | 度量单位:
+    #: ``target`` for all three): the cells of a group read together, left to right.
+    group: str | None = None
 
     @property
     def label(self) -> str:
@@ -173,16 +176,39 @@ def read_band(
         path = tuple(c.text for c in (*ancestors, leaf))
         keys = tuple((table, c.row, c.col) for c in (*ancestors, leaf))
         columns.append(Column(lx[0], lx[1], _classify_leaf(path, classify, is_block_label), path, keys))
-    columns = _one_column_per_field(columns)
+    columns = _one_column_per_field(_grouped(columns, classify))
     if label_area is not None:
         first = next((k for k, c in enumerate(columns) if c.field not in (None, BLOCK)), len(columns))
         columns = [
-            Column(c.x0, c.x1, label_area, c.path, c.cells)
-            if k < first and c.field is None and not any(c.path)
-            else c
+            replace(c, field=label_area) if k < first and c.field is None and not any(c.path) else c
             for k, c in enumerate(columns)
         ]
     return Band(tuple(columns), n, table)
+
+
+#: The fields a group may hold besides its own: 年度指标值 › 指标性质 | 指标值 | 度量单位.
+_GROUP_PARTS = frozenset({"nature", "unit", None})
+
+
+def _grouped(columns: list[Column], classify: Classify) -> list[Column]:
+    """Each column's group: its nearest ancestor header that names a field and stands over
+    nothing but that field's parts (a category header over several fields is no group)."""
+    under: dict[Key, list[Column]] = {}
+    for c in columns:
+        for key in c.cells[:-1]:
+            under.setdefault(key, []).append(c)
+    out = []
+    for c in columns:
+        group = None
+        for depth in range(len(c.cells) - 2, -1, -1):
+            named = classify(label_key(c.path[depth])) if c.path[depth] else None
+            if named is None:
+                continue
+            if all(o.field == named or o.field in _GROUP_PARTS for o in under[c.cells[depth]]):
+                group = named
+            break
+        out.append(replace(c, group=group))
+    return out
 
 
 def _one_column_per_field(columns: list[Column]) -> list[Column]:
@@ -198,13 +224,14 @@ def _one_column_per_field(columns: list[Column]) -> list[Column]:
         if prev is None:
             out.append(c)
         elif "年初" in c.label and "年初" not in out[prev].label:
-            out.append(Column(c.x0, c.x1, meaning.EXTRA, c.path, c.cells))
+            out.append(replace(c, field=meaning.EXTRA))
         elif "年初" in out[prev].label and "年初" not in c.label:
-            o = out[prev]
-            out[prev] = Column(o.x0, o.x1, meaning.EXTRA, o.path, o.cells)
+            out[prev] = replace(out[prev], field=meaning.EXTRA)
             out.append(c)
+        elif c.group is not None and c.group == out[prev].group and c.field in ("target", "actual"):
+            out.append(c)  # several 指标值 cells under one 年度指标值: read together as the group
         else:
-            out.append(Column(c.x0, c.x1, None, c.path, c.cells))
+            out.append(replace(c, field=None))
     return out
 
 
@@ -240,6 +267,13 @@ class Placed:
     #: Filled cells lying as much under one column as under another (of another field): placed
     #: in the left one, but which column they belong to cannot be told.
     ambiguous: list[tuple[Cell, Column, Column]] = field(default_factory=list)
+    #: Every placed cell with its column, left to right.
+    pairs: list[tuple[Cell, Column]] = field(default_factory=list)
+
+    def group_text(self, group: str) -> str | None:
+        """The text of a column group as printed, read left to right (≥ | 4700 | 人 → ≥4700人)."""
+        parts = [c.text for c, col in self.pairs if col.group == group and c.text]
+        return "".join(parts) if parts else None
 
     def text(self, name: str, sep: str = "") -> str | None:
         """The text of the field as printed, read left to right over its cells."""
@@ -300,6 +334,8 @@ def place(row: RowView, band: Band, *, carried: frozenset[str] = frozenset()) ->
                 out.extra.append((cell, column))
             continue
         out.by_field.setdefault(column.field, []).append(cell)
+        out.pairs.append((cell, column))
     for cells in out.by_field.values():
         cells.sort(key=lambda c: grid.x(c)[0])
+    out.pairs.sort(key=lambda p: grid.x(p[0])[0])
     return out

@@ -8,9 +8,10 @@ field, and the form is flagged for review.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from parsers.forms import meaning, vocab
@@ -20,7 +21,7 @@ from parsers.forms.notes import Notes, quote, where
 from parsers.forms.values import band_roles, flag_ambiguous, one_value, storable
 from parsers.numbers import is_blank, money_unit_of, parse_money, parse_points, parse_rate
 from parsers.text import label_key
-from schemas.records import FundLine, Paragraph
+from schemas.records import Cell, FundLine, Paragraph
 from schemas.tables import MONEY, RATIO, SCORE
 
 LINE_LABEL = "line_label"
@@ -99,9 +100,12 @@ def read_funds(rows: Sequence[RowView], paragraphs: Sequence[Paragraph]) -> Fund
     out.unit, out.unit_raw = _unit(rows, band, paragraphs)
     label_weight = _weight_in_labels(rows[0], band)
     unit = out.unit or "万元"
+    pairs: list[tuple[RowView, dict[str, Cell]]] = []
     for row in rows[band.n_rows :]:
         found = _label_cell(row, band)
-        if found is None:
+        if found is None or vocab.fund_line(found[1]) is None:
+            if got := _pairs(row):
+                pairs.append((row, got))
             continue
         label_cell, key = found
         line = vocab.fund_line(key)
@@ -160,7 +164,42 @@ def read_funds(rows: Sequence[RowView], paragraphs: Sequence[Paragraph]) -> Fund
         )
         for cell, column in placed.extra:
             notes.role(row, cell, "note", column.label)
+    _apply_pairs(out, pairs)
     return out
+
+
+def _pairs(row: RowView) -> dict[str, Cell]:
+    """分值 | 10 | 得分 | 9.5 printed on a row of their own under the lines: label → value cell."""
+    out: dict[str, Cell] = {}
+    cells = [c for c in row.covering_cells() if c.row == row.row and c.text]
+    for label, value in itertools.pairwise(cells):
+        name = meaning.fund_field(label_key(label.text))
+        if name in ("weight", "score") and meaning.fund_field(label_key(value.text)) is None:
+            out[name] = value
+    return out
+
+
+def _apply_pairs(out: Funds, pairs: list[tuple[RowView, dict[str, Cell]]]) -> None:
+    """The weight and score of a pairs row belong to the 年度资金总额 line (or the first line)."""
+    if not pairs or not out.lines:
+        return
+    k = next((i for i, f in enumerate(out.lines) if f.line == "total"), 0)
+    line = out.lines[k]
+    changes: dict[str, object] = {}
+    refs = list(line.refs)
+    for row, found in pairs:
+        for name, cell in found.items():
+            if getattr(line, name) is not None or f"{name}_raw" in changes:
+                continue
+            value = storable(parse_points(cell.text), SCORE)
+            changes[name], changes[f"{name}_raw"] = value, cell.text
+            refs.append((name, row.ref(cell)))
+            out.notes.role(row, cell, "value", f"funds.{name}")
+            label = next(c for c in row.covering_cells() if c.col + c.col_span <= cell.col and c.text)
+            out.notes.role(row, label, "label", f"funds.{name}")
+            if value is None:
+                out.notes.flag(f"资金表的{FIELD_ZH[name]}“{quote(cell.text)}”不能读作数字")
+    out.lines[k] = replace(line, refs=tuple(refs), **changes)  # type: ignore[arg-type]
 
 
 def money_columns(band: Band | None) -> list[Column]:

@@ -62,11 +62,18 @@ def read_goal(rows: Sequence[RowView]) -> Goal:
                 notes.role(row, cell, "title")
         for cell, name in labels:
             labels_seen.add(cell.text)
+            right = next((c for c in row.right_of(cell) if c.text), None)
+            if (
+                vocab.is_goal_block_label(label_key(cell.text))
+                and right is not None
+                and meaning.goal_field(label_key(right.text)) == name
+            ):
+                notes.role(row, cell, "title")  # 总体目标 | 预期目标 | …: the block's own label
+                continue
             notes.role(row, cell, "label", f"forms.goal_{name}")
             if name in out.values:
                 continue
-            right = next(iter(row.right_of(cell)), None)
-            if right is not None and right.text and not _is_label(right):
+            if right is not None and not _is_label(right):
                 out.values[name] = right.text
                 out.refs.append((f"goal_{name}", row.ref(right)))
                 notes.role(row, right, "value", f"forms.goal_{name}")
@@ -77,8 +84,6 @@ def read_goal(rows: Sequence[RowView]) -> Goal:
                 out.values[name] = bcell.text
                 out.refs.append((f"goal_{name}", brow.ref(bcell)))
                 notes.role(brow, bcell, "value", f"forms.goal_{name}")
-            else:
-                out.values.setdefault(name, None)
         if not labels and "expected" not in out.values:
             block = next((c for c, k in filled if vocab.is_goal_block_label(k)), None)
             if block is not None:

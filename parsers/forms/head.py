@@ -15,7 +15,7 @@ from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes
 from parsers.numbers import parse_year
 from parsers.text import label_key
-from schemas.records import CellRef, Paragraph
+from schemas.records import Cell, CellRef, Paragraph
 
 
 @dataclass(slots=True)
@@ -35,12 +35,22 @@ def read_head(rows: Sequence[RowView]) -> Head:
             out.notes.role(row, cell, "label", f"forms.{name}")
             if name in out.fields:
                 continue
-            value = next((c for c in row.right_of(cell) if not meaning.header_field(label_key(c.text))), None)
+            value = _value_right_of(row, cell)
             out.fields[name] = value.text if value is not None and value.text else None
             if value is not None and value.text:
                 out.refs.append((name, row.ref(value)))
                 out.notes.role(row, value, "value", f"forms.{name}")
     return out
+
+
+def _value_right_of(row: RowView, label: Cell) -> Cell | None:
+    """The first filled cell right of a header label, unless another header label comes first
+    (an empty sliver a hand-split cell left beside the label is skipped)."""
+    for cell in row.right_of(label):
+        if not cell.text:
+            continue
+        return None if meaning.header_field(label_key(cell.text)) else cell
+    return None
 
 
 def title_and_year(

@@ -28,7 +28,7 @@ from schemas.tables import SCORE
 
 #: Fields whose cell merged down from an earlier row applies to this row too.
 CARRIED = frozenset({"level1", "level2", "deviation"})
-_LEVEL3_PREFIX = re.compile(r"^\s*指标\s*[0-9０-９一二三四五六七八九十]+\s*[:：.．、]?\s*")
+_LEVEL3_PREFIX = re.compile(r"^\s*指[标標]\s*[0-9０-９一二三四五六七八九十]+\s*[:：.．、]?\s*")
 FIELD_ZH = {"weight": "分值", "score": "得分"}
 
 
@@ -126,9 +126,9 @@ def read_indicators(rows: Sequence[RowView], out: Indicators, band: Band | None 
 def _is_side_label(key: str) -> bool:
     """The block's side label (绩效指标, written down the left edge; a PDF may repeat its last
     glyph where a page break cut it: long_form_three_pages.pdf prints 绩效指标标)."""
-    return key in ("绩效指标情况", "项目绩效指标", "年度绩效指标", "绩效目标") or (
-        key.startswith("绩效指标") and len(key) <= 6
-    )
+    if key in ("绩效指标情况", "项目绩效指标", "年度绩效指标", "绩效目标"):
+        return True
+    return key.startswith("绩效指标") and set(key[4:]) <= set("绩效指标")
 
 
 def _row(row: RowView, placed: Placed, out: Indicators) -> None:
@@ -137,7 +137,7 @@ def _row(row: RowView, placed: Placed, out: Indicators) -> None:
     l1, l1_raw, points, l2, l2_raw = out.carry.read(placed.text("level1"), placed.text("level2"), notes)
     level3_raw = placed.text("level3")
     level3 = strip_level3_prefix(level3_raw) if level3_raw else None
-    target_raw, actual_raw = placed.text("target"), placed.text("actual")
+    target_raw, actual_raw = _value_text(placed, "target"), _value_text(placed, "actual")
     seq = len(out.rows) + 1
     weight_cell, weight_raw = one_value(row, placed, "weight", notes, f"指标{seq}的分值")
     score_cell, score_raw = one_value(row, placed, "score", notes, f"指标{seq}的得分")
@@ -155,7 +155,11 @@ def _row(row: RowView, placed: Placed, out: Indicators) -> None:
     nature, unit_raw = placed.text("nature"), placed.text("unit")
     deviation = placed.text("deviation", "；")
     target = _with_column_hints(parse_quantity(target_raw), nature, unit_raw)
-    actual = _with_column_hints(parse_quantity(actual_raw), None, unit_raw)
+    # a 度量单位 column under 年度指标值 is the target's unit; a column of its own is the row's
+    row_unit = (
+        None if any(col.field == "unit" and col.group == "target" for _, col in placed.pairs) else unit_raw
+    )
+    actual = _with_column_hints(parse_quantity(actual_raw), None, row_unit)
     weight = storable(parse_points(weight_raw), SCORE)
     score = storable(parse_points(score_raw), SCORE)
     for name, found, text, value in (
@@ -215,6 +219,14 @@ def _row(row: RowView, placed: Placed, out: Indicators) -> None:
             refs=tuple(refs),
         )
     )
+
+
+def _value_text(placed: Placed, name: str) -> str | None:
+    """A target or actual as printed: the cells of its header group read left to right when a
+    band splits it (年度指标值 › 指标性质 | 指标值 | 度量单位 → "≥4700人"), else its own cells."""
+    if any(col.group == name for _, col in placed.pairs):
+        return placed.group_text(name)
+    return placed.text(name)
 
 
 def _numeric_note(text: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Final
 from parsers.forms import vocab
 from parsers.forms.words import terms_of
 from parsers.text import split_paren_tail
-from schemas.labels import FUND_COLUMNS, GOAL_COLUMNS, INDICATOR_COLUMNS
+from schemas.labels import GOAL_COLUMNS, INDICATOR_COLUMNS
 
 #: A column that is understood and deliberately not read (its cells are notes, not values).
 EXTRA: Final = "extra"
@@ -99,8 +99,8 @@ def indicator_field(key: str) -> str | None:
         return "deviation"
     if "指标值说明" in base:
         return "target_note"
-    if _is_extra(base):
-        return EXTRA
+    if _is_extra(base) or base.startswith(("上年", "去年", "往年", "前一年", "上一年")):
+        return EXTRA  # prior-year values are kept beside this year's, not read as them
     for word, field in (("一级", "level1"), ("二级", "level2"), ("三级", "level3")):
         if word in base:
             return field
@@ -128,27 +128,35 @@ def fund_field(key: str) -> str | None:
     """The funds-block column a header names (``budget_initial`` … ``score``), ``EXTRA``, or None."""
     if not key or len(key) > 2 * MAX_LABEL:
         return None
-    exact = vocab.fund_column(key)
+    exact = vocab.fund_column_exact(key)
     if exact is not None:
         return exact
+    if vocab.is_funds_block_label(key):
+        return None  # the block's own label, not a column
+    if vocab.weight_in_label(key) is not None:
+        return "score"  # 得分(20分*执行率)
     base, _ = split_paren_tail(key)
     if not _plausible(base):
         return None
     if "原因" in base or _is_extra(base):
         return EXTRA
-    if "执行率" in base or "完成率" in base:
-        return "rate"
-    if "得分" in base:
+    if "得分" in base or base.endswith("评分"):
         return "score"
     if "分值" in base or "权重" in base:
         return "weight"
+    if any(w in base for w in ("执行率", "使用率", "支出率", "完成率", "执行进度")):
+        return "rate"
     if "年初" in base:
         return "budget_initial"
     if any(w in base for w in ("执行数", "支出数", "执行金额", "执行额", "实际支出", "实际执行", "决算数")):
         return "executed"
-    if any(w in base for w in ("预算数", "预算金额", "预算额", "调整后", "预算资金", "全年预算")):
+    if base.endswith(("执行", "支出")):
+        return "executed"
+    if any(
+        w in base for w in ("预算数", "预算金额", "预算额", "调整后", "预算资金", "全年预算")
+    ) or base.endswith("预算"):
         return "budget_full_year"
-    return _by_words(base, FUND_COLUMNS)
+    return None
 
 
 @functools.lru_cache(maxsize=8192)
@@ -182,13 +190,39 @@ def header_field(key: str) -> str | None:
     base, _ = split_paren_tail(key)
     if len(base) > 12:
         return None
-    if base.endswith("项目名称"):
+    if "项目" in base and ("名称" in base or "全称" in base) and len(base) <= 8:
         return "project_name"
     if "主管部门" in base or "主管单位" in base:
         return "department"
     if base.endswith(("实施单位", "执行单位", "承担单位", "项目单位", "填报单位")) and len(base) <= 10:
         return "implementing_unit"
     return None
+
+
+_TOTAL_WORDS: Final = (
+    "综合评分",
+    "综合得分",
+    "总得分",
+    "得分合计",
+    "合计得分",
+    "自评总分",
+    "评价总分",
+    "总计",
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def is_total_label(key: str) -> bool:
+    """The label of the 总分 row, also worded otherwise: 总 分（100分）, 综合评分, 自评得分合计."""
+    if not key or len(key) > MAX_LABEL:
+        return False
+    if vocab.is_total_label(key):
+        return True
+    base, _ = vocab.split_points(key)
+    base = base.rstrip("(（")
+    return (
+        vocab.is_total_label(base) or base.startswith("总分") or base.endswith("总分") or base in _TOTAL_WORDS
+    )
 
 
 def goal_labels(key: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from parsers.forms import vocab
+from parsers.forms import meaning, vocab
 from parsers.forms.columns import Band, place
 from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes, where
@@ -33,7 +33,7 @@ def read_totals(rows: Sequence[RowView], band: Band | None, out: Totals) -> None
 def _total_row(row: RowView, band: Band | None, out: Totals) -> None:
     notes = out.notes
     filled = row.non_empty()
-    label = next((c for c, k in filled if vocab.is_total_label(k)), None)
+    label = next((c for c, k in filled if meaning.is_total_label(k)), None)
     if label is None:
         return
     notes.role(row, label, "label", "forms.total")

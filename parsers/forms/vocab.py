@@ -78,8 +78,17 @@ def weight_in_label(key: str) -> Decimal | None:
 
 
 def is_funds_block_label(key: str) -> bool:
+    """The funds block's own label: 项目资金（万元）, 预算执行情况（万元）(20分), 项目资金执行情况 …"""
     base, _ = split_paren_tail(key)
-    return key in FUNDS_BLOCK_LABELS or base in FUNDS_BLOCK_LABELS
+    base, _ = split_paren_tail(base)  # 预算执行情况(万元)(20分)
+    if key in FUNDS_BLOCK_LABELS or base in FUNDS_BLOCK_LABELS:
+        return True
+    return len(base) <= 12 and base.startswith(("项目资金", "预算执行情况", "资金执行情况", "资金使用情况"))
+
+
+def fund_column_exact(key: str) -> str | None:
+    """A funds column by its listed synonyms only (as printed, or without a trailing parenthetical)."""
+    return _lookup(FUND_COLUMNS, key)
 
 
 _QIZHONG = re.compile(r"^(?:其中|含)[:：]?")

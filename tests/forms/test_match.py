@@ -189,8 +189,10 @@ def test_two_row_header_resolves_to_the_lower_labels() -> None:
     ]
     (cf,), _ = run(tbl(*rows, cols=8))
     (i,) = cf.form.indicators
-    assert (i.target_raw, i.nature_raw, i.unit_raw) == ("735", "≧", "人次")
-    assert (i.target.op, i.target.value, i.target.unit, i.actual.unit) == ("≥", D(735), "人次", "人次")
+    # the target as printed over its three cells, read left to right; the parts kept as well
+    assert (i.target_raw, i.nature_raw, i.unit_raw) == ("≧735人次", "≧", "人次")
+    # the 度量单位 under 年度指标值 is the target's: the actual "735" is printed without a unit
+    assert (i.target.op, i.target.value, i.target.unit, i.actual.unit) == ("≥", D(735), "人次", None)
 
 
 def test_grade_in_its_own_row_and_yuan_unit_from_a_paragraph() -> None:

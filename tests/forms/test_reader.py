@@ -77,7 +77,7 @@ def test_a_two_row_header_band_gives_every_leaf_its_path() -> None:
     ]
     form = read(standard(ind=[*head, *body]))
     first, second = form.indicators[:2]
-    assert (first.nature_raw, first.target_raw, first.unit_raw) == ("≥", "50", "公里")
+    assert (first.nature_raw, first.target_raw, first.unit_raw) == ("≥", "≥50公里", "公里")
     assert (first.target.op, first.target.value, first.target.unit) == ("≥", D(50), "公里")
     assert (second.target.op, second.target.value, second.target.unit) == ("≥", D(95), "%")
     assert (second.actual_raw, second.score, second.deviation_note) == ("90%", D(18), "雨季影响")
