@@ -25,9 +25,13 @@ class ParseOptions:
     max_compression_ratio: int = 200
     #: Most pages read from one PDF.
     max_pages: int = 500
-    #: PDF: distance (pt) within which ruling lines are snapped together / joined.
-    snap_tolerance: float = 3.0
+    #: PDF: distance (pt) within which ruling lines are snapped together / joined. Snapping chains
+    #: (each edge within the tolerance of the next), so a table drawn by hand, its rows cut a point
+    #: or two apart, needs a small one: at 3 pt its edges slid together and text crossed cells.
+    snap_tolerance: float = 1.0
     join_tolerance: float = 3.0
+    #: PDF: distance (pt) within which the column edges of a table's parts on two pages agree.
+    page_join_tolerance: float = 6.0
     #: PDF: a page is a scan when it has fewer characters than this and an image covering it.
     min_text_chars: int = 10
     #: PDF: share of ``(cid:N)`` glyphs (no Unicode mapping) above which text is unreadable.
@@ -36,7 +40,7 @@ class ParseOptions:
     def __post_init__(self) -> None:
         if self.max_part_bytes <= 0 or self.max_compression_ratio <= 1 or self.max_pages <= 0:
             raise ValueError("ParseOptions limits must be positive")
-        if self.snap_tolerance < 0 or self.join_tolerance < 0:
+        if min(self.snap_tolerance, self.join_tolerance, self.page_join_tolerance) < 0:
             raise ValueError("ParseOptions tolerances must be >= 0")
         if not 0 < self.max_cid_share <= 1:
             raise ValueError("max_cid_share must be in (0, 1]")

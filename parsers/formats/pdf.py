@@ -515,7 +515,7 @@ def _assemble(
         )
         prev = (page, last_table) if last_table is not None else None
     parts = [(it, flags[id(it)]) for _, it in sequence if isinstance(it, _PartTable)]
-    joined = join_continued_tables(parts, options.snap_tolerance * 2)
+    joined = join_continued_tables(parts, options.page_join_tolerance)
     first_part = {id(j.parts[0]): j for j in joined}
     blocks: list[Block] = []
     n_par = n_tab = 0
