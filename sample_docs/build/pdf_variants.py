@@ -35,7 +35,7 @@ from PIL import Image
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from build import DASH, _road_spec  # noqa: E402
+from build import DASH, road_spec  # noqa: E402
 from docxkit import Doc, _place  # noqa: E402
 from layout import L1, L2, FormSpec, Fund, Ind, head_rows, indicator_rows, national_form  # noqa: E402
 from pdfkit import convert, fixed_id, normalise, save_reproducible  # noqa: E402
@@ -54,7 +54,7 @@ SCAN_DPI = 100
 # ------------------------------------------------------------------------------------------------
 def spreadsheet_spec() -> FormSpec:
     """仪陇县 农村饮水 (2023): a consistent form, as a county water bureau keeps it in Excel."""
-    return _road_spec(
+    return road_spec(
         project_name="农村饮水安全工程维修养护补助",
         department="仪陇县水利局",
         unit="仪陇县农村供水管理站",
@@ -226,7 +226,7 @@ def pdf_spreadsheet_export(out_dir: Path, tmp: Path) -> Path:
 def landscape_spec() -> FormSpec:
     """通川区图书馆 (2022): a library's free-opening subsidy; the 可持续 row's score lies above the
     band its 完成值 (部分达成…) allows."""
-    return _road_spec(
+    return road_spec(
         project_name="公共文化场馆免费开放补助资金",
         department="达州市通川区文化广播电视和旅游局",
         unit="达州市通川区图书馆",
