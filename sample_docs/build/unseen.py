@@ -1,6 +1,6 @@
 """Template variants no earlier sample shows (issue 9), built for ``make samples`` by ``build.py``.
 
-Eight forms from eight provinces' templates, each named after the way its template differs from the
+Nine forms from nine provinces' templates, each named after the way its template differs from the
 national layout (provenance and what is planted: sample_docs/README.md):
 
 | sample | the variant |
@@ -13,6 +13,7 @@ national layout (provenance and what is planted: sample_docs/README.md):
 | funds_scored_per_line_yunnan | a funds block without 年初预算数 whose every line carries its own 分值 and 得分 |
 | weight_before_targets_ningxia | 权重 printed before 指标值 / 全年实际值; goal fields label-left |
 | unknown_number_column_jiangxi | an extra 复核分 column of numbers no vocabulary names (must end needs_review) |
+| indicator_code_column_hunan | a 指标编号 column of digit codes before 一级指标, nothing of it in the 总分 row (needs_review) |
 
 The hand-drawn grid is written as WordprocessingML directly (``drawn_table``): python-docx builds
 only uniform grids, and a table drawn with Word's pencil is a grid of every x position any row
@@ -1019,6 +1020,94 @@ def unknown_number_column_jiangxi(doc: Doc) -> None:
     doc.table(10, rows, w)
 
 
+# ------------------------------------------------------------------------------------------------
+# Hunan: a 指标编号 column of digit codes, and no total to give it away
+# ------------------------------------------------------------------------------------------------
+def indicator_code_column_hunan(doc: Doc) -> None:
+    """岳阳楼区 2023: the budget system's 指标编号 (1101, 1102, …) printed before 一级指标; unlike the
+    复核分 sample nothing in the 总分 row belongs to the unknown column, so only the column itself
+    can tell the reader it did not understand everything."""
+    xiaowu(doc)
+    doc.para("2023年度项目支出绩效自评表", bold=True, size=16, center=True)
+    # 9 columns: 指标编号 | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因
+    w = [1.2, 1.6, 1.8, 3.5, 2.0, 2.0, 1.2, 1.7, 2.6]
+    rows: list[Row] = [
+        [C("项目名称", cs=2), C("2023年岳阳楼区城市社区居家养老服务补贴资金", cs=7)],
+        [
+            C("主管部门", cs=2),
+            C("岳阳市岳阳楼区民政局", cs=3),
+            C("实施单位", cs=2),
+            C("岳阳市岳阳楼区社会福利中心", cs=2),
+        ],
+        [C("项目资金\n（万元）", rs=5), C("", cs=2)]
+        + [C(h) for h in ("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")],
+        [C("年度资金总额", cs=2), *[C(v) for v in ("150", "168", "159.6", "10", "95%", "9.5")]],
+        [C("其中：当年财政拨款", cs=2), *[C(v) for v in ("150", "150", "144", DASH, "96%", DASH)]],
+        [C("上年结转资金", cs=2), *[C(v) for v in (DASH, "18", "15.6", DASH, "86.67%", DASH)]],
+        [C("其他资金", cs=2), *[C(v) for v in (DASH, DASH, DASH, DASH, "", DASH)]],
+        [C("年度总体目标", cs=2, rs=2), C("预期目标", cs=4), C("实际完成情况", cs=3)],
+        [
+            C("为辖区1200名以上特殊困难老年人提供居家养老上门服务，全年上门服务不少于36000人次。", cs=4),
+            C("为1236名老年人提供居家养老服务，全年上门服务31500人次，服务对象满意度95%。", cs=3),
+        ],
+        [
+            C(h)
+            for h in (
+                "指标编号",
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因分析及改进措施",
+            )
+        ],
+    ]
+    ind = [
+        ("1101", "享受居家养老服务补贴老年人数", "≥1200人", "1236人", "10", "10", "无"),
+        (
+            "1102",
+            "上门服务次数",
+            "≥36000人次",
+            "31500人次",
+            "10",
+            "8.75",
+            "护理员队伍流动性大，上门服务频次不足，下年度扩充服务队伍",
+        ),
+        ("1201", "服务对象信息核查准确率", "100%", "100%", "10", "10", "无"),
+        ("1301", "补贴资金按月发放率", "100%", "91.7%", "10", "9.17", "11月、12月补贴合并发放"),
+        ("1401", "人均月服务补贴标准", "≤120元", "120元", "10", "10", "无"),
+        ("2201", "特殊困难老年人居家养老服务覆盖率", "≥90%", "93%", "10", "10", "无"),
+        (
+            "2401",
+            "社区养老服务站运营",
+            "持续运营",
+            "达成年度指标",
+            "10",
+            "7",
+            "2个社区养老服务站运营经费不足",
+        ),
+        ("2402", "居家养老服务信息平台使用率", "≥80%", "85%", "10", "10", "无"),
+        ("3101", "服务对象满意度", "≥90%", "95%", "10", "10", "无"),
+    ]
+    levels = {
+        "11": ("产出指标", "数量指标"),
+        "12": ("产出指标", "质量指标"),
+        "13": ("产出指标", "时效指标"),
+        "14": ("产出指标", "成本指标"),
+        "22": ("效益指标", "社会效益指标"),
+        "24": ("效益指标", "可持续影响指标"),
+        "31": ("满意度指标", "服务对象满意度指标"),
+    }
+    body = merged_levels([(*levels[code[:2]], *rest) for code, *rest in ind])
+    for (code, *_), row in zip(ind, body, strict=True):
+        rows.append([C(code), *row])
+    rows.append([C("总分", cs=6), C("100"), C("94.42"), C("")])
+    doc.table(9, rows, w)
+
+
 SAMPLES: dict[str, Callable[[Doc], None]] = {
     "hand_drawn_grid_zhejiang": hand_drawn_grid_zhejiang,
     "target_over_three_cells_guizhou": target_over_three_cells_guizhou,
@@ -1028,6 +1117,7 @@ SAMPLES: dict[str, Callable[[Doc], None]] = {
     "funds_scored_per_line_yunnan": funds_scored_per_line_yunnan,
     "weight_before_targets_ningxia": weight_before_targets_ningxia,
     "unknown_number_column_jiangxi": unknown_number_column_jiangxi,
+    "indicator_code_column_hunan": indicator_code_column_hunan,
 }
 
 #: Samples whose page is landscape (wide tables).
