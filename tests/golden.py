@@ -1,7 +1,9 @@
 """Golden files: the meaning of each sample document, checked by a person against the document.
 
 ``sample_docs/expected/<sample>.json`` holds, per sample, the ``sources`` outcome and for each form
-its header fields, fund lines, indicators and findings (rule id + where). Numbers are strings
+its header fields, whether it must be reviewed by a person (``needs_review``: true only when the
+document holds something a correct reader cannot place, such as a column of numbers no label
+names), fund lines, indicators and findings (rule id + where). Numbers are strings
 compared as exact decimals ("10" == "10.00"). Ids, messages and provenance are not part of a
 golden file: they are the code's business; the values are the document's.
 
@@ -34,6 +36,7 @@ FORM_FIELDS = (
     "total_weight_reported",
     "total_score_reported",
     "grade_reported",
+    "needs_review",
 )
 FUND_FIELDS = (
     "line",

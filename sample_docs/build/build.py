@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 SAMPLES_DIR = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import unseen  # noqa: E402
 from docxkit import C, Doc  # noqa: E402
 from layout import L1, L2, FormSpec, Fund, Ind, national_form  # noqa: E402
 
@@ -1583,10 +1584,11 @@ SAMPLES: dict[str, Callable[[Doc], None]] = {
     "not_a_form_letter": not_a_form_letter,
     "long_form_three_pages": long_form_three_pages,
     "disclosure_multi_form": disclosure_multi_form,
+    **unseen.SAMPLES,  # template variants no sample above shows (issue 9)
 }
 
 #: Samples whose page is landscape (wide tables).
-LANDSCAPE = {"real_004_yongde_2022", "extra_columns_sichuan"}
+LANDSCAPE = {"real_004_yongde_2022", "extra_columns_sichuan", *unseen.LANDSCAPE}
 
 
 def broken_truncated_upload(out_dir: Path) -> Path:
