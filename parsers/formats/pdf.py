@@ -222,10 +222,12 @@ def _lead_width(line: list[Char]) -> float:
 
 
 def _cell_text(lines: list[list[Char]], right_edge: float) -> str:
-    """The cell's lines joined: a soft wrap inside a number ("1009.8" | "6", "94" | "%" in a
-    narrow column — the next glyph did not fit) is closed up; every other break is a line break,
-    left to ``clean_text`` exactly as a Word line break is."""
+    """The cell's lines joined: a soft wrap (the next glyph did not fit) inside a number
+    ("1009.8" | "6", "94" | "%" in a narrow column) or inside one long token of Latin text (a URL,
+    "document.title='" | "pwned'": a line without a space that ends mid-token) is closed up;
+    every other break is a line break, left to ``clean_text`` exactly as a Word line break is."""
     out = ""
+    prev_text = ""
     for i, line in enumerate(lines):
         text = _line_text(line)
         if i and out and text:
@@ -233,8 +235,13 @@ def _cell_text(lines: list[list[Char]], right_edge: float) -> str:
             nxt = line[0]
             room = right_edge - max(c["x1"] for c in prev)
             soft = not _vertical(nxt) and room < _lead_width(line) + 0.6 * nxt["size"]
-            out += "" if soft and out[-1] in _DIGITISH and text[0] in _DIGITISH else "\n"
+            in_number = out[-1] in _DIGITISH and text[0] in _DIGITISH
+            in_token = not is_wide(out[-1]) and not is_wide(text[0]) and " " not in prev_text
+            # a token broken where a line may break without a space (after "/" in a URL) too
+            after_mark = in_token and out[-1] in "/-_.=&?:#"
+            out += "" if (soft and (in_number or in_token)) or after_mark else "\n"
         out += text
+        prev_text = text
     return out
 
 

@@ -58,7 +58,22 @@ def notes_of(rows: Sequence[RowView], notes: Notes) -> None:
 
 
 def account(blocks: Sequence[Block], notes: Notes) -> None:
-    """Give every non-empty cell without a role one, and flag the values left unread."""
+    """Give every non-empty cell without a role one, and flag the values left unread (one reason
+    per cause: the cells of one unread column are named together)."""
+    unread: dict[str, list[tuple[tuple[int, int, int], str]]] = {}
+    _account(blocks, notes, unread)
+    for reason, cells in unread.items():
+        key, text = cells[0]
+        if len(cells) == 1:
+            notes.flag(f"单元格“{quote(text)}”未读取：{reason}（{where(key)}）")
+        else:
+            shown = "、".join(f"“{quote(t, 8)}”" for _, t in cells[:3]) + ("等" if len(cells) > 3 else "")
+            notes.flag(f"{len(cells)}个单元格未读取：{reason}（{shown}，自{where(key)}起）")
+
+
+def _account(
+    blocks: Sequence[Block], notes: Notes, unread: dict[str, list[tuple[tuple[int, int, int], str]]]
+) -> None:
     for block in blocks:
         data = block.kind in _DATA_BLOCKS
         for row in block.rows:
@@ -70,7 +85,7 @@ def account(blocks: Sequence[Block], notes: Notes) -> None:
                 lk = label_key(cell.text)
                 if role is not None:
                     if role.role == "unread" and value_like(cell.text):
-                        notes.flag(f"单元格“{quote(cell.text)}”未读取：{role.reason}（{where(key)}）")
+                        unread.setdefault(role.reason or "", []).append((key, cell.text))
                     continue
                 if (
                     vocab.title_kind(lk) is not None
@@ -86,7 +101,7 @@ def account(blocks: Sequence[Block], notes: Notes) -> None:
                     else:
                         reason = "未能归入任何栏目"
                         notes.role(row, cell, "unread", reason=reason)
-                        notes.flag(f"单元格“{quote(cell.text)}”未读取：{reason}（{where(key)}）")
+                        unread.setdefault(reason, []).append((key, cell.text))
                 elif data and meaning.indicator_field(lk) is None and block.kind == "funds":
                     notes.role(row, cell, "unread", reason="资金表中未识别的行")
                 else:

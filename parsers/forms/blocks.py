@@ -34,6 +34,25 @@ def is_funds_header(row: RowView) -> bool:
     return len(fields & _FUND_AMOUNTS) >= 2
 
 
+_IND_VALUES = frozenset({"target", "actual", "weight", "score", "deviation"})
+
+
+def indicator_header_at(rows: Sequence[RowView], i: int) -> bool:
+    """Whether the indicator table's header starts at ``rows[i]``: the row names the levels
+    (一级/二级/三级指标), or it names the value columns (年度指标值, 实际完成值, 得分 … merged down)
+    and the next row of its table names the levels (绩效指标 over 一级 | 二级 | 三级)."""
+    row = rows[i]
+    if is_indicator_header(row):
+        return True
+    if i + 1 >= len(rows):
+        return False
+    below = rows[i + 1]
+    if below.grid is not row.grid or below.row != row.row + 1 or not is_indicator_header(below):
+        return False
+    fields = {meaning.indicator_field(k) for k in row.keys if k}
+    return len(fields & _IND_VALUES) >= 2
+
+
 def funds_header_at(rows: Sequence[RowView], i: int) -> bool:
     """Whether the funds block's header starts at ``rows[i]``: the row names two of the amounts,
     or it names the block or its 分值/执行率/得分 and its band below names the amounts (预算执行情况
@@ -119,7 +138,7 @@ def cut(rows: Sequence[RowView]) -> list[Block]:
         i += 1
         if not row.cells:
             continue
-        if is_indicator_header(row):
+        if indicator_header_at(rows, i - 1):
             current = start("indicators")
             band = band_rows(rows, i - 1, meaning.indicator_field)
         elif is_trailer_row(row):

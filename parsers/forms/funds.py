@@ -18,7 +18,7 @@ from parsers.forms import meaning, vocab
 from parsers.forms.columns import BLOCK, Band, Column, best_column, place, read_band
 from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes, quote, where
-from parsers.forms.values import band_roles, flag_ambiguous, one_value, storable
+from parsers.forms.values import account_extra, band_roles, flag_ambiguous, one_value, storable
 from parsers.numbers import is_blank, money_unit_of, parse_money, parse_points, parse_rate
 from parsers.text import label_key
 from schemas.records import Cell, FundLine, Paragraph
@@ -162,8 +162,7 @@ def read_funds(rows: Sequence[RowView], paragraphs: Sequence[Paragraph]) -> Fund
                 refs=tuple(refs),
             )
         )
-        for cell, column in placed.extra:
-            notes.role(row, cell, "note", column.label)
+        account_extra(row, placed, notes)
     _apply_pairs(out, pairs)
     return out
 

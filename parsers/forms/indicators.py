@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from parsers.forms import meaning, vocab
-from parsers.forms.blocks import is_indicator_header
+from parsers.forms.blocks import indicator_header_at
 from parsers.forms.columns import Band, Placed, place, read_band
 from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes, quote, where
-from parsers.forms.values import band_roles, flag_ambiguous, one_value, storable
+from parsers.forms.values import account_extra, band_roles, flag_ambiguous, one_value, storable
 from parsers.numbers import is_blank, parse_decimal, parse_operator, parse_points, parse_quantity
 from parsers.text import label_key
 from schemas.hierarchy import LEVEL3_PLACEHOLDER_TEXTS
@@ -111,7 +111,7 @@ def read_indicators(rows: Sequence[RowView], out: Indicators, band: Band | None 
     """Read one block of indicator rows into ``out``: from its own header band, or, for rows
     that continue a table on a new page or in a new Word table, with the band before."""
     start = 0
-    if rows and is_indicator_header(rows[0]):
+    if rows and indicator_header_at(rows, 0):
         band = read_band(rows, 0, meaning.indicator_field, is_block_label=_is_side_label)
         band_roles(rows, band, out.notes, table="indicators", what="指标表")
         out.bands.append(band)
@@ -183,9 +183,7 @@ def _row(row: RowView, placed: Placed, out: Indicators) -> None:
                 refs.append((name, row.ref(cell)))
             if cell.text:
                 notes.role(row, cell, "value", f"indicators.{name}")
-    for cell, column in placed.extra:
-        if cell.row == row.row:
-            notes.role(row, cell, "note", column.label)
+    account_extra(row, placed, notes)
     for cell, stray_column in placed.stray:
         if cell.row == row.row:
             why = (

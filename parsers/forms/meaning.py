@@ -19,7 +19,7 @@ from typing import Final
 
 from parsers.forms import vocab
 from parsers.forms.words import terms_of
-from parsers.text import split_paren_tail
+from parsers.text import label_key, split_paren_tail
 from schemas.labels import GOAL_COLUMNS, INDICATOR_COLUMNS
 
 #: A column that is understood and deliberately not read (its cells are notes, not values).
@@ -52,6 +52,17 @@ _EXTRA_WORDS: Final = (
 
 # A pure qualifier printed under a label: "（A）", "(B)", "B/A", "A×10".
 _QUALIFIER = re.compile(r"^\(?[A-Za-z](?:[/×*÷][A-Za-z0-9]+)?\)?$")
+
+
+#: Key words of a column of someone else's numbers: the finance bureau's 复核分 / 审核评分.
+_REVIEWER_WORDS: Final = ("复核", "审核", "核定", "财政评分", "评审")
+
+
+def holds_others_numbers(label: str) -> bool:
+    """An understood column whose numbers are another reviewer's (复核分, 财政审核评分): not read,
+    and a form that prints them is reviewed by a person (they may contradict the 自评)."""
+    key = label_key(label)
+    return any(w in key for w in _REVIEWER_WORDS)
 
 
 def is_qualifier(key: str) -> bool:

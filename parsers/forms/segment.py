@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parsers.forms import meaning, vocab
-from parsers.forms.blocks import is_indicator_header
+from parsers.forms.blocks import indicator_header_at, is_indicator_header
 from parsers.forms.columns import band_rows
 from parsers.forms.layout import Item, RowView, stream
 from parsers.text import label_key
@@ -107,8 +107,8 @@ def classify(seg: Segment) -> str:
     rows = [item for item in seg.items if isinstance(item, RowView)]
     labels = {k for row in rows for k in row.keys if k}
     cols: set[str | None] = set()  # what the indicator header bands name
-    for i, row in enumerate(rows):
-        if is_indicator_header(row):
+    for i, _ in enumerate(rows):
+        if indicator_header_at(rows, i):
             for band_row in rows[i : i + band_rows(rows, i, meaning.indicator_field)]:
                 cols |= {meaning.indicator_field(k) for k in band_row.keys if k}
     if any(vocab.is_monitoring_column(k) for k in labels):

@@ -46,6 +46,18 @@ def band_roles(rows: Sequence[RowView], band: Band, notes: Notes, *, table: str,
                 notes.flag(f"{reason}（{where(key)}）")
 
 
+def account_extra(row: RowView, placed: Placed, notes: Notes) -> None:
+    """Cells of columns understood and not read: notes; but another reviewer's numbers
+    (复核分) are values left unread, which the form's accounting reports."""
+    for cell, column in placed.extra:
+        if cell.row != row.row:
+            continue
+        if meaning.holds_others_numbers(column.label):
+            notes.role(row, cell, "unread", reason=f"“{quote(column.label)}”栏的数字不在自评表的读取范围内")
+        else:
+            notes.role(row, cell, "note", column.label)
+
+
 def flag_ambiguous(row: RowView, placed: Placed, notes: Notes) -> None:
     """A filled cell lying as much under one column as under another: which it belongs to
     cannot be told, so the form is flagged (the cell is read into the left one)."""

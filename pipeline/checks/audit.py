@@ -32,8 +32,8 @@ def _wan(value: Decimal | None, unit: str | None) -> Decimal | None:
     return None
 
 
-#: Words of a unit cost (每公里养护成本, 人均培训成本, 单价): not the project's total cost.
-_PER_UNIT = ("每", "人均", "户均", "生均", "单价", "单座", "单位", "平均", "标准", "均价", "率")
+#: Names of the project's total cost (项目总成本, 成本总额, 总投资).
+_TOTAL_COST = ("总成本", "成本总额", "总投资", "项目成本", "总费用", "费用总额", "资金总额")
 
 
 def _project_money(ctx: Context, name: str) -> Decimal | None:
@@ -48,8 +48,9 @@ def _project_money(ctx: Context, name: str) -> Decimal | None:
 
 
 def cost_vs_exec(ctx: Context) -> Iterator[Finding]:
-    """A total-cost indicator (its target within half to one and a half times the 全年预算数, its
-    name no unit cost) whose money actual differs from the 全年执行数."""
+    """The project's total-cost indicator — named so (项目总成本 …), or its target the 全年预算数
+    (within 1 %): the target of a total cost should be the budget and its actual the 全年执行数
+    (docs/rules.md#cost_vs_exec) — whose money actual differs from the 全年执行数."""
     executed, budget = _project_money(ctx, "executed"), _project_money(ctx, "budget_full_year")
     if executed is None or not budget:
         return
@@ -58,9 +59,10 @@ def cost_vs_exec(ctx: Context) -> Iterator[Finding]:
             continue
         target = _wan(ind.target.value, ind.target.unit)
         actual = _wan(ind.actual.value, ind.actual.unit or ind.target.unit)  # "≤90万元" → "90"
-        if actual is None or target is None or any(w in (ind.level3 or "") for w in _PER_UNIT):
+        if actual is None or target is None:
             continue
-        if not budget / 2 <= target <= budget * Decimal("1.5"):
+        named = any(w in (ind.level3 or "") for w in _TOTAL_COST)
+        if not named and abs(target - budget) > budget / 100:
             continue
         diff = abs(actual - executed)
         if diff > ctx.rule.tolerance:

@@ -78,7 +78,9 @@ def _overshoots(op: str | None, t: Decimal, a: Decimal, profile: Profile) -> boo
 def _printed(ind: Indicator, which: str) -> str:
     """A target/actual as the auditor sees it on paper, with its 指标性质/度量单位 columns."""
     raw = ind.target_raw if which == "target" else ind.actual_raw
-    nature = ind.nature_raw if which == "target" else None
+    nature = (
+        ind.nature_raw if which == "target" and not (raw or "").startswith(ind.nature_raw or "") else None
+    )
     unit = ind.unit_raw if ind.unit_raw and raw and not raw.endswith(ind.unit_raw) else None
     return f"{nature or ''}{raw or '空'}{unit or ''}"
 
