@@ -38,8 +38,10 @@ def detect_format(data: bytes) -> str:
             return "xlsx"
         if b"ppt/presentation" in names:
             return "pptx"
-        if b"word/" in data:  # central directory beyond the tail window
+        if b"word/" in data:  # central directory beyond the tail window (or cut off)
             return "docx"
+        if b"xl/workbook" in data or b"xl/worksheets/" in data:
+            return "xlsx"
         return "zip"
     if b"%PDF-" in head:
         return "pdf"
