@@ -69,8 +69,11 @@ def _check_tables(conv: Conversion, doc: RawDocument) -> None:
 
 def _convert(data: bytes, fmt: str, options: ParseOptions, services: Services) -> Conversion:
     office = services.get(SERVICE, lambda: LibreOffice(options))
+    if not office.alive:  # it died since the last file (killed, out of memory): start a new one
+        services.drop(SERVICE)
+        office = services.get(SERVICE, lambda: LibreOffice(options))
     try:
-        return office.convert(data, _KINDS[fmt][1])
+        return office.convert(data, _KINDS[fmt][1], options.convert_timeout)
     except BaseException:
         # a hang, a crash, the job's own time limit: this office is in an unknown state
         office.kill()

@@ -99,7 +99,7 @@ def _used_area(sheet: Sheet) -> tuple[int, int, int, int] | None:
     filled = [
         rc
         for rc, c in sheet.cells.items()
-        if c.text and rc[0] not in sheet.hidden_rows and rc[1] not in sheet.hidden_cols
+        if (c.text or c.stored) and rc[0] not in sheet.hidden_rows and rc[1] not in sheet.hidden_cols
     ]
     if not filled:
         return None

@@ -125,7 +125,6 @@ class LibreOffice:
                 "需要LibreOffice的Python接口（uno），但本机未安装 / "
                 "LibreOffice's Python bridge (uno) is not installed. " + INSTALL_HINT
             )
-        self.options = options
         self.cap = memory_cap(options)
         self.profile = Path(tempfile.mkdtemp(prefix="jixiao-libreoffice-"))
         self.pipe = f"jixiao-{os.getpid()}-{secrets.token_hex(6)}"
@@ -240,9 +239,16 @@ class LibreOffice:
                         proc.wait(timeout=10)
         self.kill()
 
+    @property
+    def alive(self) -> bool:
+        """Whether the office and its bridge are both still running."""
+        return all(p is not None and p.poll() is None for p in (self._office, self._bridge))
+
     # -------------------------------------------------------------------------------- converting
-    def convert(self, data: bytes, suffix: str, filter_name: str = "MS Word 2007 XML") -> Conversion:
-        """The document converted (to .docx by default); ``ParseTimeout`` past ``convert_timeout``,
+    def convert(
+        self, data: bytes, suffix: str, timeout: float, filter_name: str = "MS Word 2007 XML"
+    ) -> Conversion:
+        """The document converted (to .docx by default); ``ParseTimeout`` past ``timeout`` seconds,
         ``ConversionFailed`` when LibreOffice refuses the file or dies on it (then this office is
         killed: ask ``Services`` for a new one)."""
         if self._bridge is None or self._bridge.stdin is None:
@@ -259,7 +265,6 @@ class LibreOffice:
             except OSError as e:
                 self.kill()
                 raise ConversionFailed(f"LibreOffice's bridge process stopped ({e})") from e
-            timeout = self.options.convert_timeout
             try:
                 line = self._read_line(time.monotonic() + timeout)
             except ConversionFailed:

@@ -279,7 +279,7 @@ def _cell(el: etree._Element, book: _Book, sheet: Sheet, row: int, col: int) -> 
     for child in el:
         tag = _local(child.tag)
         if tag == "v":
-            value = child.text or ""
+            value = child.text or None  # an empty <v/> (openpyxl's formulas) is no value
         elif tag == "f":
             formula = child.text or "(shared formula)"
         elif tag == "is":
