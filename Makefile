@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch
 	$(BIN)/python -m bench.generalize
+	$(BIN)/python -m bench.inbox
 
 ## generalize: read 600 held-out template variants against their plain renderings (cells equal,
 ## differing variants flagged, failures by knob); a share printed to PDF where soffice exists
