@@ -59,7 +59,10 @@ def refusal(path: str, fmt: str) -> tuple[SourceStatus, str, str] | None:
         return None
     named_like_a_document = os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
     if fmt == "zip" and named_like_a_document:
-        why = "a zip archive that is not a complete Office document (no word/document.xml or xl/workbook.xml: damaged upload?)"
+        why = (
+            "a zip archive that is not a complete Office document "
+            "(no word/document.xml or xl/workbook.xml: damaged upload?)"
+        )
         return "failed", "corrupt", why
     if fmt in NOT_DOCUMENTS:
         if named_like_a_document:
