@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test browser lint typecheck bench generalize samples pdfs goldens clean
+.PHONY: demo test browser libreoffice lint typecheck bench generalize samples pdfs office-samples goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,16 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "the report tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; }
 
+## libreoffice: LibreOffice Writer (no GUI) and its Python bridge, which convert .doc/.wps/.rtf
+## (apt-installed when missing; Calc is needed only to rebuild the spreadsheet samples)
+libreoffice:
+	@{ command -v soffice >/dev/null 2>&1 && /usr/bin/python3 -c 'import uno' 2>/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-writer-nogui python3-uno; \
+	  else echo "the legacy Word tests need LibreOffice: sudo apt-get install libreoffice-writer-nogui python3-uno" >&2; exit 1; fi; }
+
 ## test: set up, lint, type-check and run the whole test suite
-test: $(STAMP) browser
+test: $(STAMP) browser libreoffice
 	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -44,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch
 	$(BIN)/python -m bench.generalize
+	$(BIN)/python -m bench.inbox
 
 ## generalize: read 600 held-out template variants against their plain renderings (cells equal,
 ## differing variants flagged, failures by knob); a share printed to PDF where soffice exists
@@ -58,6 +67,11 @@ samples: $(STAMP)
 ## LibreOffice, poppler-utils and the Noto CJK fonts — CI does not: the PDFs are committed)
 pdfs: $(STAMP)
 	$(BIN)/python sample_docs/build/export_pdf.py
+
+## office-samples: the .doc/.wps/.rtf/.xlsx/.xls/.et/.ods samples (after `make samples`; needs
+## LibreOffice Writer and Calc with python3-uno — CI does not: the samples are committed)
+office-samples: $(STAMP)
+	$(BIN)/python sample_docs/build/office_samples.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache *.egg-info

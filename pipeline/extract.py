@@ -25,19 +25,16 @@ log = logging.getLogger(__name__)
 #: What to tell the user for each format jixiao does not read.
 UNSUPPORTED = {
     "empty": "the file is empty (0 bytes)",
-    "doc": "a legacy Word 97-2003 .doc file: save it as .docx (or PDF) and submit again",
-    "xls": "an Excel 97-2003 workbook, not a Word/PDF form",
-    "xlsx": "an Excel workbook (.xlsx), not a Word/PDF form",
     "ppt": "a PowerPoint file, not a Word/PDF form",
     "pptx": "a PowerPoint file (.pptx), not a Word/PDF form",
+    "odt": "an OpenDocument text (.odt): save it as .docx and submit again",
     "encrypted-office": "a password-protected Office document: remove the password and submit again",
-    "ole": "an OLE compound file that is not a Word document (WPS or other office format?)",
-    "rtf": "an RTF file: save it as .docx and submit again",
+    "ole": "an OLE compound file that is neither a Word document nor an Excel/WPS workbook",
     "word-xml": "a Word 2003 XML file: save it as .docx and submit again",
     "html": "a web page (Word 'save as HTML'?), not a .docx/PDF",
     "zip": "a zip archive that is not a Word document: unpack it and ingest its files",
     "image": "an image (a photographed or scanned form?): needs OCR, which jixiao does not do",
-    "unknown": "not a document (neither Word .docx nor PDF by its content)",
+    "unknown": "not a document (neither Word, WPS, PDF nor a spreadsheet by its content)",
 }
 #: Formats that are not submissions at all (notes, scripts, checksums): skipped, not failed.
 NOT_DOCUMENTS = frozenset({"unknown"})
@@ -46,7 +43,9 @@ NOT_DOCUMENTS = frozenset({"unknown"})
 #: Formats jixiao parses.
 PARSEABLE = frozenset(PARSERS)
 #: Extensions that say "this is a submission" (used only to word the error, never to pick a parser).
-DOCUMENT_EXTENSIONS = frozenset({".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx"})
+DOCUMENT_EXTENSIONS = frozenset(
+    {".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx", ".rtf", ".xlsx", ".xlsm", ".xls", ".et", ".ods"}
+)
 
 
 def refusal(path: str, fmt: str) -> tuple[SourceStatus, str, str] | None:
@@ -60,7 +59,10 @@ def refusal(path: str, fmt: str) -> tuple[SourceStatus, str, str] | None:
         return None
     named_like_a_document = os.path.splitext(path)[1].lower() in DOCUMENT_EXTENSIONS
     if fmt == "zip" and named_like_a_document:
-        why = "a zip archive without word/document.xml: not a complete .docx (damaged upload?)"
+        why = (
+            "a zip archive that is not a complete Office document "
+            "(no word/document.xml or xl/workbook.xml: damaged upload?)"
+        )
         return "failed", "corrupt", why
     if fmt in NOT_DOCUMENTS:
         if named_like_a_document:
@@ -70,7 +72,8 @@ def refusal(path: str, fmt: str) -> tuple[SourceStatus, str, str] | None:
                 "named like a document but its content is neither .docx nor PDF (damaged upload?)",
             )
         return "skipped", "not_a_document", UNSUPPORTED[fmt]
-    code = {"image": "needs_ocr", "empty": "empty"}.get(fmt, "unsupported_format")
+    codes = {"image": "needs_ocr", "empty": "empty", "encrypted-office": "encrypted"}
+    code = codes.get(fmt, "unsupported_format")
     return "failed", code, UNSUPPORTED[fmt]
 
 

@@ -50,6 +50,20 @@ class ResourceLimit(InputError):
     code = "resource_limit"
 
 
+class ConversionFailed(InputError):
+    """Raised when LibreOffice cannot convert a legacy document (it refuses, crashes or changes
+    the tables)."""
+
+    code = "conversion_failed"
+
+
+class MissingComponent(InputError):
+    """Raised when a format needs a component that is not installed (LibreOffice for .doc/.wps);
+    the message says how to install it."""
+
+    code = "missing_component"
+
+
 class ParseTimeout(InputError):
     """Raised when parsing one file exceeds its time limit."""
 

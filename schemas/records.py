@@ -39,6 +39,9 @@ class Cell:
     ``w:tblGrid`` column widths; PDF: the cell box; spreadsheets: the column widths), what
     columns are matched by when a grid index does not line up with the header's. ``confidence``
     is the recognition confidence of OCR'd text (0–1; None for text read from a text layer).
+    ``stored`` is what a spreadsheet cell holds where that differs from the text it displays
+    (0.94 shown as "94%", 1009.856 as "1009.86", a formula without a saved result); None when
+    the text is all there is (Word, PDF).
     """
 
     row: int
@@ -50,6 +53,7 @@ class Cell:
     bbox: BBox | None = None
     extent: tuple[float, float] | None = None
     confidence: float | None = None
+    stored: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

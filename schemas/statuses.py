@@ -44,6 +44,13 @@ _CODES: Final = (
     Code("resource_limit", "failed", "never", "超出资源限制", "exceeds a size or memory limit"),
     Code("bad_input", "failed", "never", "输入有误", "bad input"),
     Code("incomplete_form", "partial", "never", "表单不完整", "a form lacks its funds or indicators"),
+    Code(
+        "conversion_failed",
+        "failed",
+        "never",
+        "LibreOffice无法转换该文件",
+        "LibreOffice could not convert the file",
+    ),
     # what the file holds
     Code("no_form", "skipped", "never", "未找到项目支出绩效自评表", "no 项目支出绩效自评表 in the file"),
     Code("not_a_document", "skipped", "never", "不是Word或PDF文档", "not a document"),
@@ -62,11 +69,61 @@ _CODES: Final = (
     Code("memory", "failed", "next_run", "超出内存限制", "parsing needed more memory than allowed"),
     Code("worker_lost", "failed", "next_run", "解析进程异常退出", "the parsing process died"),
     Code("internal", "failed", "next_run", "内部错误", "an internal error of jixiao"),
+    # the installation (installing the component changes the outcome: tried again)
+    Code(
+        "missing_component",
+        "failed",
+        "next_run",
+        "缺少读取该格式所需的组件",
+        "a component this format needs is not installed",
+    ),
 )
 
+#: Notes on how a file was read (``sources.warnings``, as ``note(code, detail)`` writes them): the
+#: file is read, and the note says what an auditor should know about how.
+_NOTES: Final = (
+    Code(
+        "converted",
+        "ok",
+        "never",
+        "经LibreOffice转换为.docx后读取",
+        "converted to .docx by LibreOffice, then read",
+    ),
+    Code(
+        "sheet_skipped",
+        "ok",
+        "never",
+        "工作表未读取",
+        "a worksheet was not read (hidden, or too large to be a form)",
+    ),
+    Code("hidden_cells", "ok", "never", "隐藏的行或列未读取", "hidden rows or columns were not read"),
+    Code(
+        "formula_no_value",
+        "ok",
+        "never",
+        "公式没有保存的计算结果（未计算，按空白处理）",
+        "a formula without a saved result (not computed: blank)",
+    ),
+    Code(
+        "display_rounded",
+        "ok",
+        "never",
+        "单元格显示的位数少于其存储值",
+        "cells display fewer digits than they hold",
+    ),
+    Code(
+        "number_format_unknown",
+        "ok",
+        "never",
+        "无法识别的数字格式（按常规格式显示）",
+        "a number format jixiao does not render (shown as General)",
+    ),
+)
+NOTES: Final = MappingProxyType({c.code: c for c in _NOTES})
+
 CODES: Final = MappingProxyType({c.code: c for c in _CODES})
-if len(CODES) != len(_CODES):  # pragma: no cover - a declaration error, caught at import
-    raise ValueError("duplicate status code")
+if len(CODES) != len(_CODES) or len(NOTES) != len(_NOTES) or set(CODES) & set(NOTES):
+    raise ValueError("duplicate status code")  # pragma: no cover - a declaration error, caught at import
 
 #: Codes whose files the next run parses again although their bytes did not change.
 RETRIED: Final = frozenset(c.code for c in _CODES if c.retry == "next_run")
@@ -75,6 +132,11 @@ RETRIED: Final = frozenset(c.code for c in _CODES if c.retry == "next_run")
 STATUS_ZH: Final = MappingProxyType(
     {"ok": "已读取", "partial": "部分读取", "failed": "读取失败", "skipped": "已跳过"}
 )
+
+
+def note(code: str, detail: str) -> str:
+    """A ``sources.warnings`` entry: the note's code, its Chinese wording and the detail."""
+    return f"{code}: {NOTES[code].zh}：{detail}"
 
 
 def reason_zh(code: str | None) -> str:

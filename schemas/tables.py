@@ -20,7 +20,8 @@ from typing import Any, Final
 import pyarrow as pa
 
 #: Bump the minor version for added columns, the major version for anything a reader would notice.
-SCHEMA_VERSION: Final = "1.2"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles
+SCHEMA_VERSION: Final = "1.3"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles;
+# 1.3: cells.stored (a spreadsheet cell's stored value where it differs from its text)
 
 MONEY: Final = pa.decimal128(20, 6)
 SCORE: Final = pa.decimal128(12, 4)
@@ -220,6 +221,7 @@ CELLS: Final = _schema(
         pa.field("field", s),  # the field it labels, or the table.field it was read into
         pa.field("reason", s),  # why an unread cell was not read (Chinese)
         pa.field("confidence", pa.float32()),  # OCR recognition confidence (null: text layer)
+        pa.field("stored", s),  # a spreadsheet cell's stored value where it differs from its text
     ],
 )
 

@@ -36,6 +36,14 @@ class ParseOptions:
     min_text_chars: int = 10
     #: PDF: share of ``(cid:N)`` glyphs (no Unicode mapping) above which text is unreadable.
     max_cid_share: float = 0.2
+    #: Spreadsheets: most grid positions (rows × columns of the used area) read from one sheet; a
+    #: larger sheet is no form (a data dump, noise) and is skipped with a warning.
+    max_sheet_cells: int = 200_000
+    #: Legacy Word (.doc, .wps, .rtf): seconds LibreOffice may take to convert one file.
+    convert_timeout: float = 60.0
+    #: Address-space cap (MiB) of the LibreOffice converter process; it never exceeds the cap of
+    #: the worker that starts it (a sandboxed worker's cap is inherited).
+    converter_memory_mb: int = 1536
 
     def __post_init__(self) -> None:
         if self.max_part_bytes <= 0 or self.max_compression_ratio <= 1 or self.max_pages <= 0:
@@ -44,6 +52,8 @@ class ParseOptions:
             raise ValueError("ParseOptions tolerances must be >= 0")
         if not 0 < self.max_cid_share <= 1:
             raise ValueError("max_cid_share must be in (0, 1]")
+        if self.max_sheet_cells <= 0 or self.convert_timeout <= 0 or self.converter_memory_mb <= 0:
+            raise ValueError("ParseOptions limits must be positive")
 
 
 class Closeable(Protocol):

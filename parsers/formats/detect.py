@@ -1,7 +1,10 @@
 """A file's bytes → its format, by content (magic bytes and zip/OLE member names), never by
-the file's name: a .doc renamed .docx is still a .doc."""
+the file's name: a .doc renamed .docx is still a .doc, a WPS document (a Word 97 binary) is a
+``doc`` whatever its extension, a WPS spreadsheet (.et) is ``xls`` (BIFF) or ``xlsx``."""
 
 from __future__ import annotations
+
+from typing import Final
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -10,11 +13,23 @@ def _utf16(s: str) -> bytes:
     return s.encode("utf-16-le")
 
 
+#: ODF packages name their type in a first, uncompressed ``mimetype`` member.
+_ODF: Final = {
+    b"application/vnd.oasis.opendocument.spreadsheet": "ods",
+    b"application/vnd.oasis.opendocument.text": "odt",
+}
+
+
 def detect_format(data: bytes) -> str:
-    """``docx``, ``pdf`` or what the bytes are instead (``doc``, ``xlsx``, ``encrypted-office``, …)."""
+    """``docx``, ``pdf``, ``xlsx``, ``xls``, ``ods``, ``doc``, ``rtf`` or what the bytes are instead
+    (``encrypted-office``, ``pptx``, ``image``, …)."""
     if not data:
         return "empty"
     head = data[:1024]
+    if head.startswith(b"PK\x03\x04") and head[30:38] == b"mimetype":
+        for mime, fmt in _ODF.items():
+            if head[38:].startswith(mime):
+                return fmt
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
         names = data[-65536:]  # the zip central directory sits at the end
         if b"word/document" in names or b"word/_rels" in names:
@@ -23,8 +38,10 @@ def detect_format(data: bytes) -> str:
             return "xlsx"
         if b"ppt/presentation" in names:
             return "pptx"
-        if b"word/" in data:  # central directory beyond the tail window
+        if b"word/" in data:  # central directory beyond the tail window (or cut off)
             return "docx"
+        if b"xl/workbook" in data or b"xl/worksheets/" in data:
+            return "xlsx"
         return "zip"
     if b"%PDF-" in head:
         return "pdf"

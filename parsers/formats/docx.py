@@ -26,8 +26,9 @@ from typing import Final
 from lxml import etree
 
 from parsers.formats.base import ParseOptions, Services
+from parsers.formats.zipparts import parse_xml, read_part
 from parsers.text import clean_text
-from schemas.errors import CorruptDocument, ResourceLimit, UnsupportedFormat
+from schemas.errors import CorruptDocument, UnsupportedFormat
 from schemas.records import Block, Cell, Paragraph, RawDocument, Table
 
 W: Final = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -81,61 +82,18 @@ def _open_main_part(data: bytes, options: ParseOptions) -> bytes:
             if "ppt/presentation.xml" in names:
                 raise UnsupportedFormat("a PowerPoint file (.pptx), not a Word document")
             raise CorruptDocument("zip archive without word/document.xml: not a Word document")
-        return _read_capped(zf, name, options)
+        return read_part(zf, name, options)
 
 
 def _main_part_name(zf: zipfile.ZipFile, names: set[str], options: ParseOptions) -> str | None:
     if "_rels/.rels" in names:
-        rels = _parse_xml(_read_capped(zf, "_rels/.rels", options), "_rels/.rels")
+        rels = parse_xml(read_part(zf, "_rels/.rels", options), "_rels/.rels")
         for rel in rels:
             if rel.get("Type") in _OFFICE_DOC_REL:
                 target = (rel.get("Target") or "").lstrip("/")
                 if target in names:
                     return target
     return "word/document.xml" if "word/document.xml" in names else None
-
-
-def _read_capped(zf: zipfile.ZipFile, name: str, options: ParseOptions) -> bytes:
-    info = zf.getinfo(name)
-    limit = options.max_part_bytes
-    if info.compress_size and info.file_size / info.compress_size > options.max_compression_ratio:
-        raise ResourceLimit(
-            f"{name} expands {info.file_size // max(info.compress_size, 1)}× when unzipped "
-            f"(limit {options.max_compression_ratio}×): refused as a possible zip bomb"
-        )
-    chunks: list[bytes] = []
-    total = 0
-    try:
-        with zf.open(info) as f:
-            while chunk := f.read(1 << 20):
-                total += len(chunk)
-                if total > limit:
-                    raise ResourceLimit(f"{name} is larger than {limit // (1 << 20)} MiB unzipped: refused")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
-        raise CorruptDocument(f"{name} cannot be unzipped ({e})") from e
-    except RuntimeError as e:  # encrypted zip members
-        raise CorruptDocument(f"{name} cannot be read ({e})") from e
-    return b"".join(chunks)
-
-
-def _parse_xml(data: bytes, name: str) -> etree._Element:
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except MemoryError as e:
-        raise ResourceLimit(f"{name} needs more memory than the parsing process may use") from e
-    except etree.XMLSyntaxError as e:
-        # libxml2 reports a failed allocation as an "unknown error" at line 0 (or says so)
-        if "Memory allocation failed" in str(e) or "unknown error" in str(e):
-            raise ResourceLimit(f"{name} needs more memory than the parsing process may use") from e
-        raise CorruptDocument(f"{name} is not well-formed XML ({e})") from e
-    docinfo = root.getroottree().docinfo
-    if docinfo.internalDTD is not None or docinfo.doctype:
-        raise ResourceLimit(f"{name} declares a DTD/entities, which Word never writes: refused")
-    return root
 
 
 _TEXT_TAGS: Final = tuple(_q(t) for t in ("t", "tab", "br", "cr", "sym", "noBreakHyphen"))
@@ -348,7 +306,7 @@ class _DocumentWalker:
 
 def parse_docx(data: bytes, options: ParseOptions, services: Services | None = None) -> RawDocument:
     """Parse a .docx file's bytes into paragraphs and tables in document order."""
-    root = _parse_xml(_open_main_part(data, options), "word/document.xml")
+    root = parse_xml(_open_main_part(data, options), "word/document.xml")
     body = root.find(_q("body"))
     if body is None:
         raise CorruptDocument("word/document.xml has no w:body")

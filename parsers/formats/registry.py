@@ -7,6 +7,22 @@ from typing import Final
 
 from parsers.formats.base import Parser
 from parsers.formats.docx import parse_docx
+from parsers.formats.legacy import parse_legacy_word
+from parsers.formats.ods import parse_ods
 from parsers.formats.pdf import parse_pdf
+from parsers.formats.xls import parse_xls
+from parsers.formats.xlsx import parse_xlsx
 
-PARSERS: Final[MappingProxyType[str, Parser]] = MappingProxyType({"docx": parse_docx, "pdf": parse_pdf})
+PARSERS: Final[MappingProxyType[str, Parser]] = MappingProxyType(
+    {
+        "docx": parse_docx,
+        "pdf": parse_pdf,
+        # spreadsheets: .xlsx/.xlsm (and .et saved as OOXML), .xls/.et (BIFF), .ods
+        "xlsx": parse_xlsx,
+        "xls": parse_xls,
+        "ods": parse_ods,
+        # legacy Word (.doc, WPS .wps) and RTF: converted to .docx by LibreOffice, then read as .docx
+        "doc": parse_legacy_word,
+        "rtf": parse_legacy_word,
+    }
+)

@@ -162,6 +162,7 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
                 "field": role.field if role else None,
                 "reason": role.reason if role else None,
                 "confidence": cell.confidence,
+                "stored": cell.stored,
             }
         )
     for field, seq, term in form_terms(form):

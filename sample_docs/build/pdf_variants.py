@@ -19,7 +19,6 @@ temporary folder and are not samples.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import sys
@@ -36,9 +35,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from build import DASH, road_spec  # noqa: E402
-from docxkit import Doc, _place  # noqa: E402
-from layout import L1, L2, FormSpec, Fund, Ind, head_rows, indicator_rows, national_form  # noqa: E402
+from docxkit import Doc  # noqa: E402
+from layout import L1, L2, FormSpec, Fund, Ind, national_form  # noqa: E402
 from pdfkit import convert, fixed_id, normalise, save_reproducible  # noqa: E402
+from sheetkit import SHEET_FONT_PT, place_form, print_setup, title_rows  # noqa: E402
+from sheetkit import save_reproducible as sheet_save  # noqa: E402
 
 #: The user password of pdf_encrypted_password.pdf (documented in sample_docs/README.md).
 USER_PASSWORD = "jixiao2023"
@@ -113,107 +114,19 @@ def spreadsheet_spec() -> FormSpec:
     )
 
 
-_NUMBER = re.compile(r"^\d+(?:\.(\d+))?$")
-_PERCENT = re.compile(r"^\d+(?:\.(\d+))?%$")
-
-
-def _cell_value(text: str) -> tuple[object, str]:
-    """A spreadsheet cell for a printed value: numbers are numbers (with the format that prints
-    them as shown), everything else is text."""
-    if m := _NUMBER.match(text):
-        places = len(m.group(1) or "")
-        return float(text) if places else int(text), "0." + "0" * places if places else "0"
-    if m := _PERCENT.match(text):
-        places = len(m.group(1) or "")
-        return float(text[:-1]) / 100, ("0." + "0" * places if places else "0") + "%"
-    return text, "@"
-
-
-#: Column widths of the worksheet (characters), wide enough for "97.48%" and "1843.20".
-SHEET_WIDTHS = [5.0, 9.0, 10.0, 22.0, 11.0, 11.0, 7.0, 9.0, 18.0]
-SHEET_FONT_PT = 10.0
-
-
-def _text_width_pt(text: str) -> float:
-    """Printed width of one line at SHEET_FONT_PT: CJK and full-width signs take a full em."""
-    return sum(SHEET_FONT_PT * (0.55 if ord(ch) < 0x2000 else 1.0) for ch in text)
-
-
-def _rows_needed_pt(text: str, width_chars: float) -> float:
-    """Height a wrapped cell needs (Calc, like Excel, never grows a row for a merged cell)."""
-    usable = width_chars * 7 * 0.75 - 6  # Excel width → pixels → points, minus the cell padding
-    lines = 0
-    for para in text.split("\n") or [""]:
-        lines += max(1, -(-int(_text_width_pt(para)) // int(usable)))
-    return lines * SHEET_FONT_PT * 1.35 + 5
-
-
 def write_spreadsheet(path: Path, spec: FormSpec, year: str) -> None:
-    """The national form as a worksheet: merged cells, thin borders on every cell of the form,
-    wrapped text, row heights set by hand (as a clerk does); the print area fitted to one page
-    width (A4 portrait)."""
+    """The national form as a worksheet (``sheetkit.place_form``), titled in two merged rows; the
+    print area fitted to one page width (A4 portrait)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "项目支出绩效自评表"
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    body_font = Font(name="宋体", size=SHEET_FONT_PT)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=9)
-    ws.cell(1, 1, "项目支出绩效自评表").font = Font(name="宋体", size=16, bold=True)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 30
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=9)
-    ws.cell(2, 1, f"（{year}年度）").font = body_font
-    ws.cell(2, 1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[2].height = 20
-    top = 3  # the form starts on row 3
-    rows = head_rows(spec) + indicator_rows(spec)
-    placed = _place(9, rows)
-    heights = [SHEET_FONT_PT * 1.35 + 5] * len(rows)
-    for r, c, cell in sorted(placed, key=lambda p: p[2].rs):
-        row, col = top + r, 1 + c
-        text = cell.text.replace("\n", "")
-        value, fmt = _cell_value(text)
-        target = ws.cell(row, col, value)
-        target.number_format = fmt
-        for rr in range(row, row + cell.rs):
-            for cc in range(col, col + cell.cs):
-                ws.cell(rr, cc).border = border
-                ws.cell(rr, cc).font = body_font
-                ws.cell(rr, cc).alignment = Alignment(wrap_text=True, vertical="center")
-        if cell.cs > 1 or cell.rs > 1:
-            ws.merge_cells(
-                start_row=row, start_column=col, end_row=row + cell.rs - 1, end_column=col + cell.cs - 1
-            )
-        need = _rows_needed_pt(text, sum(SHEET_WIDTHS[c : c + cell.cs]))
-        have = sum(heights[r : r + cell.rs])
-        if need > have:  # spread what is missing over the rows the cell covers
-            for rr in range(r, r + cell.rs):
-                heights[rr] += (need - have) / cell.rs
-    for r, height in enumerate(heights):
-        ws.row_dimensions[top + r].height = round(height, 1)
-    for i, width in enumerate(SHEET_WIDTHS):
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
-    last = top + len(rows) - 1
-    ws.print_area = f"A1:I{last}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    assert ws.sheet_properties.pageSetUpPr is not None
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddHeader.center.text = ""
-    ws.oddFooter.center.text = ""
-    wb.properties.creator = "jixiao sample_docs"
-    wb.save(path)
+    top = title_rows(ws, 1, 1, [("项目支出绩效自评表", 16, True), (f"（{year}年度）", SHEET_FONT_PT, False)])
+    placed = place_form(ws, spec, top)
+    print_setup(ws, f"A1:I{placed.last_row}")
+    sheet_save(wb, path)
 
 
 def pdf_spreadsheet_export(out_dir: Path, tmp: Path) -> Path:

@@ -68,7 +68,7 @@ def convert(sources: list[Path], out_dir: Path, *, target: str = "pdf") -> list[
                 str(source),
             ]
             proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
-            pdf = out_dir / f"{source.stem}.pdf"
+            pdf = out_dir / f"{source.stem}.{target.split(':', 1)[0]}"
             if proc.returncode != 0 or not pdf.exists():
                 raise SystemExit(
                     f"soffice could not convert {source.name} (exit {proc.returncode}):\n{proc.stderr}"

@@ -171,17 +171,18 @@ def _make_bad_inputs(inbox: Path) -> dict[str, tuple[str, str]]:
         "failed",
         "corrupt",
     )
+    # read by what they are (a Word 97 binary, a workbook), and these are broken ones
     put(
         "really_a.doc.docx",
         b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le") * 64,
         "failed",
-        "unsupported_format",
+        "corrupt",
     )
     put(
         "really_an.xlsx.docx",
         _zip({"xl/workbook.xml": b"<workbook/>", "[Content_Types].xml": b"<Types/>"}),
         "failed",
-        "unsupported_format",
+        "corrupt",
     )
     put("encrypted.pdf", (SAMPLES / "pdf_encrypted_password.pdf").read_bytes(), "failed", "encrypted")
     put("no_table.pdf", build([Page().text(50, 50, "Just a letter, no table.")]), "skipped", "no_form")

@@ -200,8 +200,9 @@ def test_filter_and_sort_in_chromium(
     with opened(browser, path) as w:
         page = w.page
         page.select_option("#rule", "EXEC_RATE")
-        assert visible_rows(page).count() == forms_with("EXEC_RATE") == 2
-        assert page.locator("#shown").inner_text() == "2"
+        n = forms_with("EXEC_RATE")  # the seed form in each format it exists in
+        assert n >= 2 and visible_rows(page).count() == n
+        assert page.locator("#shown").inner_text() == str(n)
         for row in visible_rows(page).all():
             assert "EXEC_RATE" in (row.get_attribute("data-rules") or "").split()
         page.fill("#q", ".pdf")

@@ -1,0 +1,58 @@
+"""Parts of a zip package (.docx, .xlsx, .ods) read with the guards every untrusted package needs:
+decompression capped in size and ratio (zip bombs), XML parsed without DTDs, entity expansion or
+network access (billion laughs, external entities)."""
+
+from __future__ import annotations
+
+import zipfile
+
+from lxml import etree
+
+from parsers.formats.base import ParseOptions
+from schemas.errors import CorruptDocument, ResourceLimit
+
+
+def read_part(zf: zipfile.ZipFile, name: str, options: ParseOptions) -> bytes:
+    """The part's bytes, refused past ``options.max_part_bytes`` or ``max_compression_ratio``."""
+    info = zf.getinfo(name)
+    limit = options.max_part_bytes
+    if info.compress_size and info.file_size / info.compress_size > options.max_compression_ratio:
+        raise ResourceLimit(
+            f"{name} expands {info.file_size // max(info.compress_size, 1)}× when unzipped "
+            f"(limit {options.max_compression_ratio}×): refused as a possible zip bomb"
+        )
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        with zf.open(info) as f:
+            while chunk := f.read(1 << 20):
+                total += len(chunk)
+                if total > limit:
+                    raise ResourceLimit(f"{name} is larger than {limit // (1 << 20)} MiB unzipped: refused")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as e:
+        raise CorruptDocument(f"{name} cannot be unzipped ({e})") from e
+    except RuntimeError as e:  # encrypted zip members
+        raise CorruptDocument(f"{name} cannot be read ({e})") from e
+    return b"".join(chunks)
+
+
+def parse_xml(data: bytes, name: str) -> etree._Element:
+    """The part as an XML tree: no DTD, no entities, no network; a failed allocation is a
+    ``ResourceLimit``, malformed XML a ``CorruptDocument``."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except MemoryError as e:
+        raise ResourceLimit(f"{name} needs more memory than the parsing process may use") from e
+    except etree.XMLSyntaxError as e:
+        # libxml2 reports a failed allocation as an "unknown error" at line 0 (or says so)
+        if "Memory allocation failed" in str(e) or "unknown error" in str(e):
+            raise ResourceLimit(f"{name} needs more memory than the parsing process may use") from e
+        raise CorruptDocument(f"{name} is not well-formed XML ({e})") from e
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        raise ResourceLimit(f"{name} declares a DTD/entities, which Office never writes: refused")
+    return root
