@@ -209,8 +209,11 @@ def test_filter_and_sort_in_chromium(
         assert visible_rows(page).count() == 1
         assert "seed_datong_2021.pdf" in visible_rows(page).inner_text()
         page.select_option("#rule", "")
-        page.fill("#q", "大同市住房")
-        assert visible_rows(page).count() == 2
+        page.fill("#q", "大同市住房")  # the seed form's department: the seed in every format
+        seed_forms = int(
+            con.execute("SELECT count(*) FROM forms WHERE department LIKE '%大同市住房%'").fetchall()[0][0]
+        )
+        assert seed_forms >= 2 and visible_rows(page).count() == seed_forms
         page.fill("#q", "")
         assert visible_rows(page).count() == stats["forms"]
         # a rule in the overview filters the list
