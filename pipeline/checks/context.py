@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from parsers.numbers import percent, plain
 from schemas.profiles import Profile
@@ -92,10 +92,25 @@ class Context:
             fund_line=fund.line if fund else None,
             fund_line_seq=fund.line_seq if fund else None,
             fields=fields,
-            expected=expected_value,
-            actual=actual_value,
+            expected=_stored(expected_value),
+            actual=_stored(actual_value),
             refs=refs,
         )
+
+
+#: ``findings.expected`` / ``actual`` hold 8 decimals (``schemas.tables.VALUE``).
+_VALUE_PLACES = Decimal(1).scaleb(-8)
+
+
+def _stored(value: Decimal | None) -> Decimal | None:
+    """A derived value as ``findings`` stores it: an exact quotient (a rate) rounded half-up to
+    8 decimals; printed values have fewer and pass unchanged."""
+    if value is None:
+        return None
+    _, _, exponent = value.as_tuple()
+    if isinstance(exponent, int) and exponent < -8:
+        return value.quantize(_VALUE_PLACES, ROUND_HALF_UP)
+    return value
 
 
 Check = Callable[[Context], Iterable[Finding]]

@@ -203,3 +203,10 @@ def test_satisfaction_measured_as_a_rate(target: str, hits: int) -> None:
 def test_template_leftovers(target: str, hits: int) -> None:
     f = with_fourth(ind(4, "满意度指标", "10", "10", target=target, actual="95%"))
     assert len(findings(f, "TEMPLATE_LEFTOVER")) == hits
+
+
+def test_a_finding_about_an_exact_quotient_fits_the_dataset() -> None:
+    # 87.654321…% execution: the finding's actual is the exact rate, stored with 8 decimals
+    f = form(funds=(fund("total", "81", "71", weight="10", score=str(D(710) / D(81))[:6], rate="0.8765"),))
+    (x,) = findings(f, "EXEC_LOW_FULL_OUTPUT")
+    assert x.actual is not None and -x.actual.as_tuple().exponent <= 8  # type: ignore[operator]
