@@ -144,7 +144,7 @@ def _limits() -> dict[bytes, tuple[bytes, Expect]]:
     deep = "<w:customXml>" * 300 + p("深") + "</w:customXml>" * 300
     laughs = (
         '<!DOCTYPE w:document [<!ENTITY a "AAAAAAAAAA">'
-        + "".join(f'<!ENTITY {c} "{("&" + prev + ";") * 10}">' for prev, c in zip("abcdefgh", "bcdefghi"))
+        + "".join(f'<!ENTITY {c} "{("&" + prev + ";") * 10}">' for prev, c in zip("abcdefgh", "bcdefghi", strict=True))
         + "]>"
     )
     limit = Expect("failed", "resource_limit")

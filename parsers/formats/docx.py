@@ -241,15 +241,17 @@ class _DocumentWalker:
         cells: list[_CellBuilder] = []
         open_v: dict[int, _CellBuilder] = {}
         r = 0
-        grid_cols, clamped = n_cols, False
-        for tr in _children(tbl, TR):
+        # Spans are read within the table's width: its grid, or without one its number of cells
+        # (bounded by the file's size; a gridSpan of 2**31 would otherwise be a loop that long).
+        trs = _children(tbl, TR)
+        grid_cols = len(grid.findall(_q("gridCol"))) if grid is not None else 0
+        limit, clamped = grid_cols or sum(len(_children(tr, TC)) for tr in trs), False
+        for tr in trs:
             tr_pr = tr.find(_q("trPr"))
             if tr_pr is not None and tr_pr.find(_q("del")) is not None:
                 continue  # a tracked row deletion
             tcs = _children(tr, TC)
-            # Spans are read within the table's width (its grid, or the row's cell count when the
-            # grid is shorter): a gridSpan of 2**31 would otherwise be a loop that long.
-            width = max(grid_cols, len(tcs))
+            width = max(limit, len(tcs))  # a row with more cells than the grid has them all
             before = _int_attr(tr_pr.find(_q("gridBefore")) if tr_pr is not None else None, 0)
             first_col = col = min(max(0, before), width)
             clamped |= first_col != before
@@ -300,7 +302,7 @@ class _DocumentWalker:
             r += 1
         if clamped:
             self.warnings.append(
-                f"table {index + 1}: w:gridSpan/gridBefore/gridAfter beyond the table's {grid_cols} "
+                f"table {index + 1}: w:gridSpan/gridBefore/gridAfter beyond the table's {limit} "
                 "grid columns, read within the grid"
             )
         frozen = tuple(

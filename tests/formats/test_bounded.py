@@ -57,6 +57,13 @@ def test_a_grid_shorter_than_its_rows_still_reads_every_cell() -> None:
     assert [c.text for c in table.cells] == ["a", "b", "c", "d"] and table.n_cols == 4
 
 
+def test_without_a_grid_spans_are_read_within_the_tables_cells() -> None:
+    body = tbl(tr(tc("a", span=3)), tr(tc("b"), tc("c"), tc("d")), tr(tc("e"), tc("f", span=2**31)), cols=3)
+    table, warnings = _table(body.replace("<w:tblGrid>", "<w:x>").replace("</w:tblGrid>", "</w:x>"))
+    assert [(c.col, c.col_span) for c in table.cells] == [(0, 3), (0, 1), (1, 1), (2, 1), (0, 1), (1, 5)]
+    assert table.n_cols == 6 and warnings  # 6 cells in the table: the widest it can be
+
+
 def test_a_corrupt_deflate_stream_is_corrupt() -> None:
     data = fuzz.corrupt_deflate(docx(p("项目支出绩效自评表")))
     with pytest.raises(CorruptDocument, match="invalid block type"):
