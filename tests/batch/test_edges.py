@@ -188,10 +188,7 @@ def test_a_full_disk_and_a_read_only_out_are_one_line_exit_2_and_the_dataset_unc
     """Issue 10: Errno 28 and Errno 30 printed a traceback and exit 1 ("some files failed"), which
     cron monitoring would miss. Here on a 4 MB tmpfs, in a private mount namespace."""
     small, more = tmp_path / "small", tmp_path / "more"
-    paths = corpus.build(small, 8)
-    more.mkdir()
-    for p in paths[2:]:
-        p.rename(more / p.name)
+    corpus.build_two(small, more, 2, 6)
     (tmp_path / "mnt").mkdir()
     proc = subprocess.run(
         ["unshare", "-rm", "sh", "-c", FULL_DISK, "sh", str(tmp_path / "mnt"), sys.executable, str(small), str(more)],

@@ -142,10 +142,7 @@ def test_a_symlinked_out_is_one_dataset_under_both_names(tmp_path: Path) -> None
     """Issue 10: the swap replaced the link itself, and the lock, keyed on the name, let a writer
     using the link and one using the real path run at once (73 forms lost their sources row)."""
     first, second = tmp_path / "first", tmp_path / "second"
-    paths = corpus.build(first, 6)
-    second.mkdir()
-    for p in paths[3:]:
-        p.rename(second / p.name)
+    corpus.build_two(first, second, 3, 3)
     (tmp_path / "disk").mkdir()
     real, link = tmp_path / "disk" / "jixiao", tmp_path / "jixiao-link"
     os.symlink(real, link)  # pointing at a folder that does not exist yet
