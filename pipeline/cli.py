@@ -24,6 +24,7 @@ from pipeline.batch.run import DEFAULT_COMMIT_EVERY, Summary, ingest
 from pipeline.dataset.writer import Dataset
 from pipeline.review import commands
 from pipeline.review.commands import DEFAULT_MAX_ROWS
+from pipeline.review.display import visible
 from pipeline.review.show import show
 from schemas.errors import ConfigurationError, DatasetError
 from schemas.profiles import AUTO, DEFAULT_PROFILE, PROFILES
@@ -138,7 +139,7 @@ def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
     findings = Counter(dataset.read("findings", columns=["rule_id"]).column("rule_id").to_pylist())
     files = sum(summary.files.values())
     by_status = " · ".join(f"{s} {summary.files[s]}" for s in ("ok", "partial", "skipped", "failed"))
-    print(f"jixiao ingest: {files} files in {summary.seconds:.1f} s → {out}")
+    print(f"jixiao ingest: {files} files in {summary.seconds:.1f} s → {visible(str(out))}")
     print(f"  files     {by_status}  (unchanged {summary.unchanged})")
     if summary.skipped:
         reasons = ", ".join(f"{code} {n}" for code, n in sorted(summary.skipped.items()))
@@ -154,7 +155,7 @@ def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
     else:
         print("  findings  none")
     for path, why in summary.failed_paths:
-        print(f"  failed    {path}: {why}")
+        print(f"  failed    {visible(path)}: {visible(why)}")
 
 
 def _ingest(args: argparse.Namespace) -> int:
@@ -220,7 +221,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except (DatasetError, ConfigurationError) as e:  # the run itself cannot go on
-        print(f"jixiao: {e}", file=sys.stderr)
+        print(f"jixiao: {visible(str(e))}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except OSError as e:  # the machine, not a file: no space, a read-only or missing folder
+        print(f"jixiao: {visible(str(e))}", file=sys.stderr)
+        return EXIT_RUN_FAILED
+    except MemoryError:
+        print("jixiao: 内存不足 — out of memory", file=sys.stderr)
         return EXIT_RUN_FAILED
 
 

@@ -1,8 +1,11 @@
 """One file → ``SourceResult``: read, tell the format, parse, read the forms, check them.
 
 Used by the batch jobs (in a worker, one file at a time) and by ``jixiao show``; writes nothing.
-Bad input (``InputError``) becomes a ``failed`` result with the error's code and message; any
-other exception is an internal defect, recorded with code ``internal`` unless ``fail_fast``.
+Bad input (``InputError``) becomes a ``failed`` result with the error's code and message; nesting
+past Python's recursion limit is a ``resource_limit``; ``MemoryError`` is left to the caller, who
+knows the memory cap; any other exception is an internal defect, recorded with code
+``internal`` unless ``fail_fast`` (the parsers turn what a malformed file raises into
+``CorruptDocument`` themselves).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import sys
 from pathlib import Path
 
 from parsers.formats.base import ParseOptions, Services
@@ -117,6 +121,13 @@ def extract(
         if fail_fast:
             raise
         return SourceResult(source, "failed", e.code, str(e))
+    except MemoryError:
+        raise  # a resource limit: the caller knows the cap (``batch.jobs.process``)
+    except RecursionError as e:
+        if fail_fast:
+            raise
+        why = f"nested deeper than the parser's recursion limit ({sys.getrecursionlimit()} levels)"
+        return SourceResult(source, "failed", "resource_limit", f"{why}: {e}")
     except Exception as e:
         if fail_fast:
             raise

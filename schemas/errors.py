@@ -7,6 +7,9 @@ an internal defect: it is recorded too (code ``internal``), and ``--fail-fast`` 
 
 from __future__ import annotations
 
+import errno
+import re
+
 
 class JixiaoError(Exception):
     """Base of every error jixiao raises on purpose."""
@@ -80,3 +83,36 @@ class DatasetError(JixiaoError):
     """Raised when the output directory is not a jixiao dataset or cannot be written."""
 
     code = "dataset"
+
+
+#: A run-level failure of the file system, by errno: what to tell the operator (Chinese, English).
+_OS_REASONS = {
+    errno.ENOSPC: ("磁盘空间已满", "no space left on the device"),
+    errno.EDQUOT: ("超出磁盘配额", "disk quota exceeded"),
+    errno.EROFS: ("文件系统为只读", "read-only file system"),
+    errno.EACCES: ("没有写入权限", "permission denied"),
+    errno.EPERM: ("不允许的操作", "operation not permitted"),
+    errno.ENOTDIR: ("路径中有一段是文件而非文件夹", "a part of the path is a file, not a folder"),
+    errno.EEXIST: ("已有同名文件", "a file of that name exists"),
+    errno.EIO: ("磁盘读写错误", "input/output error"),
+    errno.EMFILE: ("打开的文件过多", "too many open files"),
+}
+
+
+def os_errno(e: OSError) -> int | None:
+    """The errno of an OSError; pyarrow's I/O errors carry it only in their text ("[errno 28]")."""
+    if e.errno is not None:
+        return e.errno
+    found = re.search(r"\[errno (\d+)\]", str(e), re.IGNORECASE)
+    return int(found.group(1)) if found else None
+
+
+def dataset_failure(e: OSError, doing_zh: str, doing_en: str) -> DatasetError:
+    """A ``DatasetError`` for an OSError while writing a dataset: one line, Chinese and English,
+    saying what failed, why, and that the dataset was left as it was."""
+    code = os_errno(e)
+    zh, en = _OS_REASONS.get(code or -1, ("文件系统错误", e.strerror or str(e)))
+    where = f" ({e.filename})" if e.filename else ""
+    return DatasetError(
+        f"{doing_zh}失败：{zh}，数据集保持原样 — {doing_en} failed: {en}{where}; the dataset is unchanged"
+    )

@@ -352,6 +352,9 @@ class SourceRow:
     warnings: tuple[str, ...] = ()
     n_pages: int | None = None
     duplicate_of: str | None = None
+    #: Runs in a row that parsed these bytes (None: decided without parsing). The retry policy
+    #: (``schemas.statuses``) retries a timeout once: when this is 1.
+    attempts: int | None = None
 
     @staticmethod
     def of_result(result: SourceResult) -> SourceRow:
@@ -369,6 +372,7 @@ class SourceRow:
             warnings=result.warnings,
             n_pages=result.n_pages,
             duplicate_of=result.duplicate_of,
+            attempts=1,
         )
 
     @property

@@ -4,12 +4,17 @@ whether the next run tries the same bytes again, and the reason in Chinese and i
 The runner's retry set, the report's and the workbook's wording and the run summary all derive
 from this table; a code used anywhere must be declared here (a test checks it).
 
-Retry policy (``retry``):
+Retry policy (``retry``), applied by ``batch.plan`` to a file whose bytes did not change:
 
-* ``next_run`` — the failure is not a property of the bytes (the process died, the file changed
-  while it was read): the next run parses the file again;
-* ``never`` — the bytes themselves are the reason (corrupt, encrypted, not a form): the file is
-  parsed again only when its bytes change or with ``--reprocess``.
+* ``next_run`` — transient: the failure is not a property of the bytes (the file changed or
+  vanished while the run read it, could not be read, the parsing process died): the next run
+  parses the file again;
+* ``once`` — a timeout, or an error jixiao cannot classify (``internal``): retried by the next
+  run once (the machine may have been busy); when the same bytes fail again it is kept
+  (``sources.attempts`` counts the runs in a row that parsed them);
+* ``never`` — permanent: the bytes themselves are the reason (corrupt, encrypted, unsupported,
+  over a size or memory limit, not a form): the file is parsed again only when its bytes change
+  or with ``--reprocess``.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Final, Literal
 
 from schemas.records import SourceStatus
 
-Retry = Literal["next_run", "never"]
+Retry = Literal["next_run", "once", "never"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +46,7 @@ _CODES: Final = (
     Code("needs_ocr", "failed", "never", "需要OCR（无文字层）", "no text layer: needs OCR"),
     Code("unsupported_format", "failed", "never", "不支持的格式", "a format jixiao does not read"),
     Code("empty", "failed", "never", "空文件", "the file is empty"),
-    Code("resource_limit", "failed", "never", "超出资源限制", "exceeds a size or memory limit"),
+    Code("resource_limit", "failed", "never", "超出资源限制", "exceeds a size, depth or memory limit"),
     Code("bad_input", "failed", "never", "输入有误", "bad input"),
     Code("incomplete_form", "partial", "never", "表单不完整", "a form lacks its funds or indicators"),
     Code(
@@ -56,19 +61,20 @@ _CODES: Final = (
     Code("not_a_document", "skipped", "never", "不是Word或PDF文档", "not a document"),
     Code("duplicate", "skipped", "never", "与另一文件内容相同", "the same content as another file"),
     # the file system
-    Code("missing", "failed", "never", "文件不存在", "no such file"),
-    Code("unreadable", "failed", "never", "无法读取", "cannot be read"),
-    Code("broken_symlink", "failed", "never", "失效的链接", "a link to a file that does not exist"),
+    Code("missing", "failed", "next_run", "文件不存在", "no such file"),
+    Code("unreadable", "failed", "next_run", "无法读取", "cannot be read"),
+    Code("broken_symlink", "failed", "next_run", "失效的链接", "a link to a file that does not exist"),
     Code("symlink_loop", "skipped", "never", "循环链接", "a symlink loop"),
     Code("not_a_file", "skipped", "never", "不是普通文件", "not a regular file"),
     Code("lock_file", "skipped", "never", "Office临时锁文件", "an Office lock file"),
     Code("hidden", "skipped", "never", "隐藏文件", "a hidden file"),
     # the run
-    Code("changed", "failed", "never", "读取期间文件被修改", "the file changed while it was read"),
-    Code("timeout", "failed", "next_run", "解析超时", "parsing took too long"),
+    Code("changed", "failed", "next_run", "读取期间文件被修改", "the file changed while it was read"),
+    Code("timeout", "failed", "once", "解析超时", "parsing took too long"),
+    # datasets before schema 1.4 (memory exhaustion is now resource_limit): retried, reclassified
     Code("memory", "failed", "next_run", "超出内存限制", "parsing needed more memory than allowed"),
     Code("worker_lost", "failed", "next_run", "解析进程异常退出", "the parsing process died"),
-    Code("internal", "failed", "next_run", "内部错误", "an internal error of jixiao"),
+    Code("internal", "failed", "once", "内部错误", "an internal error of jixiao"),
     # the installation (installing the component changes the outcome: tried again)
     Code(
         "missing_component",
@@ -127,6 +133,18 @@ if len(CODES) != len(_CODES) or len(NOTES) != len(_NOTES) or set(CODES) & set(NO
 
 #: Codes whose files the next run parses again although their bytes did not change.
 RETRIED: Final = frozenset(c.code for c in _CODES if c.retry == "next_run")
+#: Codes retried by one more run, then kept for those bytes.
+RETRIED_ONCE: Final = frozenset(c.code for c in _CODES if c.retry == "once")
+
+
+def retried(code: str | None, attempts: int | None) -> bool:
+    """Whether the next run parses a file again whose bytes did not change, given its code and
+    how many runs in a row parsed those bytes (None: never parsed). An unknown code is retried."""
+    if code is None:
+        return False
+    if code in RETRIED or code not in CODES:
+        return True
+    return code in RETRIED_ONCE and (attempts or 1) < 2
 
 #: The status of a file, in Chinese.
 STATUS_ZH: Final = MappingProxyType(

@@ -20,8 +20,9 @@ from typing import Any, Final
 import pyarrow as pa
 
 #: Bump the minor version for added columns, the major version for anything a reader would notice.
-SCHEMA_VERSION: Final = "1.3"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles;
-# 1.3: cells.stored (a spreadsheet cell's stored value where it differs from its text)
+SCHEMA_VERSION: Final = "1.4"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles;
+# 1.3: cells.stored (a spreadsheet cell's stored value where it differs from its text);
+# 1.4: sources.source_path_bytes (a name that is not UTF-8), sources.attempts (the retry policy)
 
 MONEY: Final = pa.decimal128(20, 6)
 SCORE: Final = pa.decimal128(12, 4)
@@ -186,13 +187,18 @@ FINDINGS: Final = _schema(
 SOURCES: Final = _schema(
     "sources",
     [
+        # the path as text; a name that is not valid UTF-8 shows its bytes as \xNN here and is
+        # kept exactly in source_path_bytes (null for every other name)
         pa.field("source_path", s, nullable=False),
+        pa.field("source_path_bytes", pa.binary()),
         pa.field("source_sha256", s),
         pa.field("format", s, nullable=False),
         pa.field("size_bytes", pa.int64()),
         pa.field("status", s, nullable=False),
         pa.field("error_code", s),
         pa.field("error", s),
+        # runs in a row that parsed these bytes (the retry policy: schemas.statuses)
+        pa.field("attempts", i32),
         pa.field("forms_found", i32, nullable=False),
         pa.field("skipped_parts", STRINGS),
         pa.field("warnings", STRINGS),

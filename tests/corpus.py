@@ -18,6 +18,15 @@ STAMPED = {
 }
 
 
+def build_two(first: Path, second: Path, n_first: int, n_second: int) -> tuple[list[Path], list[Path]]:
+    """Distinct forms in two folders (two nights' submissions): none of ``second`` repeats one
+    of ``first``."""
+    paths = build(first, n_first + n_second)
+    second.mkdir(parents=True, exist_ok=True)
+    moved = [p.rename(second / p.name) for p in paths[n_first:]]
+    return paths[:n_first], moved
+
+
 def build(out: Path, n: int) -> list[Path]:
     """``n`` distinct one-form .docx files in ``out``."""
     out.mkdir(parents=True, exist_ok=True)

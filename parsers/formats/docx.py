@@ -217,6 +217,7 @@ class _DocumentWalker:
         self.n_tables = 0
         self.n_paragraphs = 0
         self.careful = careful
+        self.warnings: list[str] = []
 
     def walk_body(self, body: etree._Element) -> None:
         for el in _blocks(body):
@@ -240,13 +241,22 @@ class _DocumentWalker:
         cells: list[_CellBuilder] = []
         open_v: dict[int, _CellBuilder] = {}
         r = 0
-        for tr in _children(tbl, TR):
+        # Spans are read within the table's width: its grid, or without one its number of cells
+        # (bounded by the file's size; a gridSpan of 2**31 would otherwise be a loop that long).
+        trs = _children(tbl, TR)
+        grid_cols = len(grid.findall(_q("gridCol"))) if grid is not None else 0
+        limit, clamped = grid_cols or sum(len(_children(tr, TC)) for tr in trs), False
+        for tr in trs:
             tr_pr = tr.find(_q("trPr"))
             if tr_pr is not None and tr_pr.find(_q("del")) is not None:
                 continue  # a tracked row deletion
-            first_col = col = _int_attr(tr_pr.find(_q("gridBefore")) if tr_pr is not None else None, 0)
+            tcs = _children(tr, TC)
+            width = max(limit, len(tcs))  # a row with more cells than the grid has them all
+            before = _int_attr(tr_pr.find(_q("gridBefore")) if tr_pr is not None else None, 0)
+            first_col = col = min(max(0, before), width)
+            clamped |= first_col != before
             prev: _CellBuilder | None = None
-            for tc in _children(tr, TC):
+            for tc in tcs:
                 span = 1
                 vmerge: str | None = None
                 hmerge: str | None = None
@@ -255,7 +265,9 @@ class _DocumentWalker:
                     for prop in tc_pr:
                         ptag = prop.tag
                         if ptag == GRID_SPAN:
-                            span = max(1, _int_attr(prop, 1))
+                            wanted = _int_attr(prop, 1)
+                            span = min(max(1, wanted), max(1, width - col))
+                            clamped |= span != wanted and wanted > 1
                         elif ptag == V_MERGE:
                             vmerge = prop.get(VAL, "continue")
                         elif ptag == H_MERGE:
@@ -282,12 +294,17 @@ class _DocumentWalker:
                         open_v[col] = cell
                 prev = cell
                 col += span
-            n_cols = max(
-                n_cols, col + _int_attr(tr_pr.find(_q("gridAfter")) if tr_pr is not None else None, 0)
-            )
+            after = _int_attr(tr_pr.find(_q("gridAfter")) if tr_pr is not None else None, 0)
+            clamped |= not 0 <= after <= max(0, width - col)
+            n_cols = max(n_cols, col + min(max(0, after), max(0, width - col)))
             for c in [c for c in open_v if c < first_col or c >= col]:
                 del open_v[c]  # a short row ends the vertical merge in the columns it lacks
             r += 1
+        if clamped:
+            self.warnings.append(
+                f"table {index + 1}: w:gridSpan/gridBefore/gridAfter beyond the table's {limit} "
+                "grid columns, read within the grid"
+            )
         frozen = tuple(
             Cell(b.row, b.col, b.row_span, b.col_span, clean_text(b.text), extent=_extent(edges, b))
             for b in sorted(cells, key=lambda b: (b.row, b.col))
@@ -312,4 +329,4 @@ def parse_docx(data: bytes, options: ParseOptions, services: Services | None = N
         raise CorruptDocument("word/document.xml has no w:body")
     walker = _DocumentWalker(careful=_has_hidden_content(body))
     walker.walk_body(body)
-    return RawDocument("docx", tuple(walker.blocks))
+    return RawDocument("docx", tuple(walker.blocks), warnings=tuple(walker.warnings))

@@ -18,14 +18,17 @@ Every cell keeps its page and box, so a value can be found on paper.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import io
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pdfplumber
 import pdfplumber.page
+from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
 from parsers.formats.base import ParseOptions, Services
@@ -467,7 +470,10 @@ def _upright(pdf: Any, page: Any) -> Any:
 def _open(data: bytes) -> Any:
     try:
         return pdfplumber.open(io.BytesIO(data))
+    except (MemoryError, RecursionError):
+        raise
     except PdfminerException as e:
+        _raise_resource_errors(e)
         cause = e.args[0] if e.args else e
         name = type(cause).__name__
         if "Password" in name or "Encrypt" in name:
@@ -479,25 +485,64 @@ def _open(data: bytes) -> Any:
         raise CorruptDocument(f"not a readable PDF ({type(e).__name__}: {e})") from e
 
 
+#: What pdfminer raises on a malformed page (its own errors, and plain ones from bad values).
+_MALFORMED = (
+    PdfminerException,
+    PSException,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    zlib.error,
+)
+
+
+def _raise_resource_errors(e: Exception) -> None:
+    """Memory exhaustion and recursion depth are limits, not damage: pdfplumber wraps them in
+    ``PdfminerException``; they are raised as they are (``resource_limit`` for the caller)."""
+    cause = e.args[0] if isinstance(e, PdfminerException) and e.args else None
+    if isinstance(cause, (MemoryError, RecursionError)):
+        raise cause from e
+
+
+def _pages(pdf: Any) -> list[Any]:
+    """Every page of the document: its page tree (or a broken xref behind it) is the file's."""
+    try:
+        return list(pdf.pages)
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as e:  # pdfminer raises a zoo of errors on malformed files
+        _raise_resource_errors(e)
+        cause = e.args[0] if isinstance(e, PdfminerException) and e.args else e
+        raise CorruptDocument(f"the PDF's pages cannot be read ({type(cause).__name__}: {cause})") from e
+
+
 def parse_pdf(data: bytes, options: ParseOptions, services: Services | None = None) -> RawDocument:
     """Parse a PDF's bytes into paragraphs (text lines) and tables, in reading order."""
     pdf = _open(data)
     try:
-        n_pages = len(pdf.pages)
-        if n_pages > options.max_pages:
-            raise ResourceLimit(f"the PDF has {n_pages} pages, more than the {options.max_pages}-page limit")
+        all_pages = _pages(pdf)
+        if len(all_pages) > options.max_pages:
+            raise ResourceLimit(
+                f"the PDF has {len(all_pages)} pages, more than the {options.max_pages}-page limit"
+            )
         pages = []
-        for page in pdf.pages:
+        for page in all_pages:
             try:
                 pages.append(_page_content(_upright(pdf, page), options))
-            except (PdfminerException, ValueError, KeyError, TypeError, AttributeError) as e:
+            except _MALFORMED as e:
+                _raise_resource_errors(e)
                 raise CorruptDocument(
                     f"page {page.page_number} cannot be read ({type(e).__name__}: {e})"
                 ) from e
             finally:
                 page.close()
     finally:
-        pdf.close()
+        # close() walks the page tree again: on a broken one it raises what _pages reported
+        with contextlib.suppress(Exception):
+            pdf.close()
     ocr = [(p.number, p.ocr_reason) for p in pages if p.ocr_reason]
     if ocr and len(ocr) == len(pages):
         raise NeedsOCR(f"needs OCR: {ocr[0][1]}" + (f" on all {len(pages)} pages" if len(pages) > 1 else ""))

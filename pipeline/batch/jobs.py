@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import resource
 import signal
 import threading
 from collections.abc import Iterable, Iterator
@@ -119,6 +120,15 @@ def warm_up() -> None:
     tokenizer()
 
 
+def out_of_memory() -> str:
+    """Why a file failed with ``MemoryError``, naming the limit: this process's address-space
+    cap (``--memory-mb``) when it has one."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return "parsing ran out of memory"
+    return f"parsing needed more than the {soft // (1 << 20)} MiB memory cap (--memory-mb)"
+
+
 def failed_outcome(job: Job, code: str, error: str) -> Outcome:
     """The outcome of a file that could not be parsed (no table rows)."""
     return Outcome(SourceRow.of_result(SourceResult(job.source, "failed", code, error)), {})
@@ -142,12 +152,25 @@ def process(job: Job, settings: Settings, services: Services) -> Outcome:
         if settings.fail_fast:
             raise
         result = SourceResult(source, "failed", e.code, str(e))
+    except FileNotFoundError:
+        if settings.fail_fast:
+            raise
+        why = "the file disappeared while the run was reading it"
+        result = SourceResult(source, "failed", "missing", why)
     except OSError as e:
         if settings.fail_fast:
             raise
         result = SourceResult(source, "failed", "unreadable", f"cannot be read ({e.strerror or e})")
+    except MemoryError:
+        if settings.fail_fast:
+            raise
+        result = SourceResult(source, "failed", "resource_limit", out_of_memory())
     try:
         tables = result_tables(result)
+    except MemoryError:
+        if settings.fail_fast:
+            raise
+        result, tables = SourceResult(source, "failed", "resource_limit", out_of_memory()), {}
     except (pa.ArrowException, ValueError, TypeError) as e:
         if settings.fail_fast:
             raise

@@ -2,7 +2,8 @@
 duplicate of another file, refused by its format, unreadable, or to be parsed.
 
 A file whose path and sha256 are already in the dataset is *unchanged* and not read again,
-unless its earlier failure is one the status table retries (``schemas.statuses.RETRIED``);
+unless its earlier failure is one the status table retries (``schemas.statuses.retried``:
+transient failures always, a timeout once, the bytes' own faults never);
 identical content under a second path is a *duplicate* (recorded, not parsed twice); a
 resubmitted file (same path, new bytes) is parsed and replaces its earlier rows.
 """
@@ -18,7 +19,7 @@ from pipeline.batch.jobs import Job, Settings
 from pipeline.extract import read_file, refusal, sha256_of
 from schemas.errors import InputError
 from schemas.records import SourceRow, SourceStatus
-from schemas.statuses import RETRIED
+from schemas.statuses import retried
 
 
 @dataclass
@@ -87,7 +88,7 @@ def plan(
             and prev is not None
             and prev.source_sha256 == sha
             and prev.duplicate_of is None
-            and prev.error_code not in RETRIED
+            and not retried(prev.error_code, prev.attempts)
         ):
             rows[c.path] = prev
             unchanged.add(c.path)

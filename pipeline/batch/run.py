@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import pyarrow as pa
@@ -44,6 +44,13 @@ class Summary:
     @property
     def any_failed(self) -> bool:
         return self.files["failed"] > 0
+
+
+def _counted(row: SourceRow, prev: SourceRow | None) -> SourceRow:
+    """``row`` with the runs in a row that parsed its bytes (the retry policy's count)."""
+    if prev is None or prev.source_sha256 != row.source_sha256 or not prev.attempts:
+        return row
+    return replace(row, attempts=prev.attempts + 1)
 
 
 def _ingested(rows: Iterable[SourceRow]) -> set[str]:
@@ -104,6 +111,7 @@ def ingest(
             progress(0, total)
         for batch in executor.run(the_plan.jobs, settings):
             for source in batch.sources:
+                source = _counted(source, old.get(source.source_path))
                 state[source.source_path] = source
                 if source.source_sha256:
                     replaced.add(source.source_sha256)

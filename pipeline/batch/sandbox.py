@@ -25,7 +25,7 @@ import time
 from typing import IO, Any
 
 from parsers.formats.base import Services
-from pipeline.batch.jobs import Batch, Job, Settings, failed_outcome, process, warm_up
+from pipeline.batch.jobs import Batch, Job, Settings, failed_outcome, out_of_memory, process, warm_up
 
 _HEADER = struct.Struct(">Q")
 #: The parent waits this much longer than the time limit before it kills a silent child.
@@ -150,7 +150,7 @@ class Sandbox:
             deadline = time.monotonic() + limit + self.grace if limit > 0 else None
             reply = _read_frame(proc.stdout.fileno(), deadline)
             if isinstance(reply, Batch):
-                if any(s.error_code in ("memory", "resource_limit") for s in reply.sources):
+                if any(s.error_code == "resource_limit" for s in reply.sources):
                     self._kill()  # after running out of memory the child's heap is suspect: start afresh
                 return reply
             if isinstance(reply, str):  # "finished one file": the next file's clock starts
@@ -217,11 +217,11 @@ def _child(memory_mb: int) -> int:
     warm_up()
     _write_frame(stdout, READY)
     with Services() as services:
-        return _serve(stdin, stdout, settings, services, memory_mb)
+        return _serve(stdin, stdout, settings, services)
 
 
 def _serve(
-    stdin: IO[bytes], stdout: IO[bytes], settings: Settings, services: Services, memory_mb: int
+    stdin: IO[bytes], stdout: IO[bytes], settings: Settings, services: Services
 ) -> int:
     """Batches of jobs until EOF; a heartbeat per file and one merged ``Batch`` per batch."""
     while True:
@@ -232,9 +232,8 @@ def _serve(
         for job in jobs:
             try:
                 outcome = process(job, settings, services)
-            except MemoryError:
-                why = f"parsing needed more than the {memory_mb} MiB memory cap"
-                outcome = failed_outcome(job, "memory", why)
+            except MemoryError:  # outside the file's own guard (building its rows)
+                outcome = failed_outcome(job, "resource_limit", out_of_memory())
             outcomes.append(outcome)
             _write_frame(stdout, job.path)  # a heartbeat: this file is done, the next one's clock starts
         _write_frame(stdout, Batch.of(outcomes))

@@ -1,6 +1,8 @@
 """DuckDB over a dataset: one view per table, named like the table (forms, funds, indicators,
-findings, cells, terms, sources), over exactly the files of one version (the snapshot's list,
-not a glob: a reader never mixes two versions)."""
+findings, cells, terms, sources), over exactly the files of one version (the snapshot's list in
+its ``versions/N`` folder, not a glob: a reader never mixes two versions, and a commit while it
+reads changes nothing it sees). Files of an earlier minor schema version read their added
+columns as null (``union_by_name``)."""
 
 from __future__ import annotations
 
@@ -18,11 +20,15 @@ def connect_snapshot(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     for name, schema in TABLES.items():
         files = [str(f) for f in snapshot.files(name)]
+        con.register(f"_{name}_empty", schema.empty_table())
         if files:
             listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}])')
+            # every declared column, also those added after a file was written (null there)
+            con.execute(
+                f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet([{listing}], union_by_name = true) '
+                f'UNION ALL BY NAME SELECT * FROM "_{name}_empty"'
+            )
         else:
-            con.register(f"_{name}_empty", schema.empty_table())
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM "_{name}_empty"')
     return con
 

@@ -9,12 +9,42 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 import pyarrow as pa
 
 from parsers.forms.words import form_terms
 from schemas.records import BBox, CellRef, CheckedForm, Quantity, Refs, SourceResult, SourceRow, stored_ratio
 from schemas.tables import SCHEMA_VERSION, TABLES, Row
+
+
+def raw_name(path: str) -> bytes | None:
+    """The bytes of a path that is not valid UTF-8, or None. Linux names are bytes; Python holds
+    the bytes it cannot decode as surrogate escapes, which an Arrow string cannot store."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        try:
+            return path.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a lone surrogate of another origin
+            return path.encode("utf-8", "surrogatepass")
+    return None
+
+
+def utf8_text(text: str) -> str:
+    """``text`` as valid UTF-8: the bytes of an undecodable name shown as ``\\xNN``."""
+    raw = raw_name(text)
+    return text if raw is None else raw.decode("utf-8", "backslashreplace")
+
+
+def _utf8_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return utf8_text(value)
+    if isinstance(value, list):
+        return [_utf8_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _utf8_values(v) for k, v in value.items()}
+    return value
 
 
 def form_id(sha256: str, form_index: int) -> str:
@@ -191,7 +221,10 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
 
 
 def to_table(table: str, rows: list[Row]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=TABLES[table])
+    try:
+        return pa.Table.from_pylist(rows, schema=TABLES[table])
+    except UnicodeEncodeError:  # a path or text with undecodable bytes: shown as \xNN
+        return pa.Table.from_pylist([_utf8_values(r) for r in rows], schema=TABLES[table])
 
 
 def result_tables(result: SourceResult) -> dict[str, pa.Table]:
@@ -204,9 +237,23 @@ def result_tables(result: SourceResult) -> dict[str, pa.Table]:
 
 
 def sources_table(rows: Iterable[SourceRow]) -> pa.Table:
-    return to_table("sources", [{**r.as_dict(), "schema_version": SCHEMA_VERSION} for r in rows])
+    """The ``sources`` table; every name kept exactly (``source_path_bytes`` for the names that
+    are not UTF-8), every text valid UTF-8."""
+    return to_table(
+        "sources",
+        [
+            {**r.as_dict(), "source_path_bytes": raw_name(r.source_path), "schema_version": SCHEMA_VERSION}
+            for r in rows
+        ],
+    )
 
 
 def read_sources(table: pa.Table) -> dict[str, SourceRow]:
-    """The ``sources`` table as records, by path."""
-    return {r["source_path"]: SourceRow.from_dict(r) for r in table.to_pylist()}
+    """The ``sources`` table as records, by path (the path exactly as the file system gives it)."""
+    out: dict[str, SourceRow] = {}
+    for r in table.to_pylist():
+        raw = r.get("source_path_bytes")
+        if raw is not None:
+            r["source_path"] = raw.decode("utf-8", "surrogateescape")
+        out[r["source_path"]] = SourceRow.from_dict(r)
+    return out

@@ -2,47 +2,67 @@
 
 Layout of ``DIR``::
 
-    forms/part-000001.parquet           (one file per table and commit)
-    funds/… indicators/… findings/…
-    sources/part-000001.parquet         (one row per input file: the ingest state; rewritten whole)
-    _jixiao/manifest.json                    (schema version, profile, commit number, file list)
+    current -> versions/000007                 the version readers see (a relative symlink)
+    versions/000007/forms/part-000001.parquet  one folder per table, one file per table and commit
+    versions/000007/…/sources/part-000007.parquet   (one row per input file; rewritten whole)
+    versions/000007/manifest.json              schema version, profile, commit number, file list
+    versions/000006/…                          earlier versions, kept for ``grace`` seconds
+    _jixiao/lock                               the writer lock (``flock``)
+    _jixiao/stage-…                            the next version while it is written
 
-Every commit is atomic: the next version of the whole directory is staged beside it
-(unchanged Parquet files hard-linked, never copied), then swapped in with one
-``renameat2(RENAME_EXCHANGE)``. A reader — or a run killed with ``kill -9`` at any moment —
-sees the dataset as before the commit or as after it, never in between. A stale stage left by a
-killed run is removed by the next run. One writer at a time (an ``flock`` beside ``DIR``).
+A commit writes the next version in ``_jixiao/stage-…`` (unchanged Parquet files hard-linked
+from the current version, never copied), renames it to ``versions/N`` and then points
+``current`` at it with one ``rename(2)`` of a new symlink over the old one. A run killed with
+``kill -9`` at any moment leaves ``current`` at the version before the commit or at the one after
+it; what it leaves in ``_jixiao/`` and ``versions/`` beyond ``current`` is removed by the next run.
+
+A reader resolves ``current`` once (``Dataset.open`` → a ``Snapshot`` of ``versions/N``) and
+reads only that folder: the files of one version, whole and unchanged, for as long as it reads,
+up to ``grace`` seconds (default an hour) after a later commit replaced that version. Only then
+is the folder removed. ``DIR`` itself is never replaced, so a symlinked ``--out`` keeps working,
+and the lock lives inside it, so every name of one dataset takes the same lock.
+
+A dataset written by jixiao before versioned folders (tables and ``_jixiao/manifest.json`` at the
+top of ``DIR``) is read as it is; the next ``jixiao ingest`` moves it into ``versions/`` with its
+first commit (hard links) and removes the old top-level folders.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import errno
 import fcntl
+import itertools
 import json
 import logging
 import os
+import re
 import shutil
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.dataset.atomic import fsync_dir, write_synced
-from schemas.errors import DatasetError
+from schemas.errors import DatasetError, dataset_failure
 from schemas.tables import KEYS, SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
 
-MANIFEST = Path("_jixiao") / "manifest.json"
-_STAGE_TAG = ".jixiao-stage-"
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
+CURRENT: Final = "current"
+VERSIONS: Final = "versions"
+MANIFEST: Final = "manifest.json"
+INTERNAL: Final = "_jixiao"
+#: The manifest of a dataset written before versioned folders (read; migrated by the next commit).
+LEGACY_MANIFEST: Final = Path(INTERNAL) / "manifest.json"
+#: How long a replaced version stays readable (seconds): longer than any report or query takes.
+GRACE_SECONDS: Final = 3600.0
+_VERSION_NAME = re.compile(r"[0-9]{6,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,21 +86,10 @@ class Manifest:
         )
 
 
-def _exchange(a: Path, b: Path) -> None:
-    """Atomically swap two directories (Linux renameat2). Raises OSError where unsupported."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    fn = getattr(libc, "renameat2", None)
-    if fn is None:
-        raise OSError(errno.ENOSYS, "renameat2 not available")
-    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, os.strerror(err))
-
-
 @dataclass(frozen=True, slots=True)
 class Snapshot:
-    """One committed version of a dataset, as a reader sees it: the manifest it was opened at and
-    exactly that version's files (never a glob, so two versions are never mixed)."""
+    """One committed version of a dataset, as a reader sees it: its folder (``versions/N``,
+    resolved once) and its manifest; exactly that version's files, never a glob."""
 
     root: Path
     manifest: Manifest
@@ -94,70 +103,133 @@ class Snapshot:
 
 
 class Dataset:
-    """A jixiao dataset directory."""
+    """A jixiao dataset directory. ``root`` is kept as given (for messages); everything is done
+    at its real path, resolved once (a symlinked ``--out`` is one dataset under either name)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, grace: float = GRACE_SECONDS) -> None:
         self.root = Path(os.path.abspath(root))
+        self.real = Path(os.path.realpath(root))
+        self.grace = grace
 
     # ------------------------------------------------------------------ reading
     def open(self) -> Snapshot:
         """The current version, for reading; the one check that ``root`` is a jixiao dataset."""
-        manifest = self.manifest()
-        if manifest is None:
+        snapshot = self.current()
+        if snapshot is None:
             raise DatasetError(
                 f"{self.root} is not a jixiao dataset (run jixiao ingest … --out {self.root} first)"
             )
-        return Snapshot(self.root, manifest)
+        return snapshot
+
+    def current(self) -> Snapshot | None:
+        """The current version, or None for a dataset not written yet (a missing or empty
+        folder). Raises ``DatasetError`` for a folder that holds something else."""
+        try:
+            target = os.readlink(self.real / CURRENT)
+        except (FileNotFoundError, NotADirectoryError):
+            return self._legacy_or_none()
+        except OSError as e:
+            raise DatasetError(f"{self.root}/{CURRENT} is not a jixiao version pointer ({e.strerror})") from e
+        parts = Path(target).parts
+        if len(parts) != 2 or parts[0] != VERSIONS or not _VERSION_NAME.fullmatch(parts[1]):
+            raise DatasetError(f"{self.root}/{CURRENT} points to {target!r}, not to a jixiao version")
+        folder = self.real / target
+        return Snapshot(folder, _read_manifest(folder / MANIFEST, self.root))
+
+    def _legacy_or_none(self) -> Snapshot | None:
+        legacy = self.real / LEGACY_MANIFEST
+        if legacy.exists():
+            return Snapshot(self.real, _read_manifest(legacy, self.root))
+        if not self.real.exists():
+            return None
+        if not self.real.is_dir():
+            raise DatasetError(f"{self.root} is a file, not a dataset folder: choose another --out")
+        others = sorted(p.name for p in self.real.iterdir() if p.name not in (INTERNAL, VERSIONS))
+        if others:
+            raise DatasetError(
+                f"{self.root} exists and is not a jixiao dataset (it holds {others[0]!r} and no "
+                f"{CURRENT}); choose a new or empty --out directory"
+            )
+        return None  # new, or only what a first commit that failed left behind
 
     def manifest(self) -> Manifest | None:
-        path = self.root / MANIFEST
-        if not path.exists():
-            if self.root.exists() and any(self.root.iterdir()):
-                raise DatasetError(
-                    f"{self.root} exists and is not a jixiao dataset (no {MANIFEST}); "
-                    "choose a new or empty --out directory"
-                )
-            return None
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            m = Manifest(raw["schema_version"], raw["profile"], int(raw["commit"]), raw["files"])
-        except (ValueError, KeyError, TypeError) as e:
-            raise DatasetError(f"{path} is unreadable ({e})") from e
-        if m.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-            raise DatasetError(
-                f"{self.root} was written with schema {m.schema_version}; this jixiao writes "
-                f"{SCHEMA_VERSION}: ingest into a new --out directory"
-            )
-        return m
+        snapshot = self.current()
+        return snapshot.manifest if snapshot else None
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
         """One table of the current version (empty with the declared schema when there is none)."""
-        m = self.manifest()
-        return _read_files([self.root / f for f in m.files.get(table, [])] if m else [], table, columns)
+        snapshot = self.current()
+        return _read_files(snapshot.files(table) if snapshot else [], table, columns)
 
     # ------------------------------------------------------------------ writing
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Exclusive writer lock; fails fast when another run holds it."""
-        self.root.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.root.parent / f".{self.root.name}.jixiao-lock"
-        with open(lock_path, "a+") as fh:
+        """Exclusive writer lock; fails fast when another run holds it. Also removes what a
+        killed run left (a stage, a version it did not make current) and expired versions."""
+        self.current()  # refuse a folder that is not a dataset before creating anything in it
+        lock_path = self.real / INTERNAL / "lock"
+        try:
+            lock_path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(lock_path, "a+")  # noqa: SIM115 - held for the whole block
+        except OSError as e:
+            raise dataset_failure(e, f"锁定数据集 {self.root} ", f"locking the dataset {self.root}") from e
+        with fh:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as e:
-                raise DatasetError(f"another jixiao run is writing {self.root} (lock {lock_path})") from e
+                raise DatasetError(
+                    f"另一个 jixiao 进程正在写入该数据集 — another jixiao run is writing {self.root} "
+                    f"(lock {lock_path})"
+                ) from e
             try:
-                self._remove_stale_stages()
+                self._clean()
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def _remove_stale_stages(self) -> None:
-        prefix = f".{self.root.name}{_STAGE_TAG}"
-        for p in self.root.parent.iterdir():
-            if p.name.startswith(prefix) and p.is_dir():
-                log.info("removing a stage left by an interrupted run: %s", p)
-                shutil.rmtree(p, ignore_errors=True)
+    def _versions(self) -> list[tuple[int, Path]]:
+        folder = self.real / VERSIONS
+        if not folder.is_dir():
+            return []
+        return sorted((int(p.name), p) for p in folder.iterdir() if _VERSION_NAME.fullmatch(p.name))
+
+    def _clean(self) -> None:
+        """Remove stages and pointer links of killed runs, versions newer than ``current`` (a run
+        killed between writing a version and pointing at it), and expired versions."""
+        for p in (self.real / INTERNAL).iterdir():
+            if p.name.startswith(("stage-", "current-")):
+                log.info("removing what an interrupted run left: %s", p)
+                _remove(p)
+        snapshot = self.current()
+        if snapshot is None or snapshot.root == self.real:
+            return
+        now = snapshot.manifest.commit
+        for n, path in self._versions():
+            if n > now:
+                log.info("removing a version an interrupted run did not make current: %s", path)
+                _remove(path)
+        self._expire(now)
+        self._remove_legacy()
+
+    def _expire(self, current: int) -> None:
+        """Remove versions replaced more than ``grace`` seconds ago. A version was replaced when
+        the next one became current: that folder's mtime (set when it did)."""
+        versions = [(n, p) for n, p in self._versions() if n <= current]
+        for (_, path), (_, newer) in itertools.pairwise(versions):
+            try:
+                replaced_at = newer.stat().st_mtime
+            except OSError:
+                continue
+            if time.time() - replaced_at >= self.grace:
+                _remove(path)
+
+    def _remove_legacy(self) -> None:
+        """The top-level tables and manifest of a dataset from before versioned folders, once
+        a version in ``versions/`` is current."""
+        for name in TABLES:
+            if (self.real / name).is_dir() and not (self.real / name).is_symlink():
+                _remove(self.real / name)
+        (self.real / LEGACY_MANIFEST).unlink(missing_ok=True)
 
     def commit(
         self,
@@ -167,97 +239,146 @@ class Dataset:
         profile: str,
     ) -> Manifest:
         """Write the next version: old rows minus ``drop_sha256``, plus ``new``; ``sources`` replaces
-        the sources table. Must be called inside ``lock()``."""
-        old = self.manifest()
-        number = (old.commit if old else 0) + 1
-        drop = sorted(set(drop_sha256))
-        stage = self.root.parent / f".{self.root.name}{_STAGE_TAG}{uuid.uuid4().hex[:12]}"
-        stage.mkdir()
+        the sources table. Must be called inside ``lock()``. An OSError (a full disk, a read-only
+        file system) leaves the dataset as it was and is raised as a ``DatasetError``."""
+        old = self.current()
+        number = (old.manifest.commit if old else 0) + 1
+        stage = self.real / INTERNAL / f"stage-{uuid.uuid4().hex[:12]}"
+        final = self.real / VERSIONS / f"{number:06d}"
+        swapped = False
         try:
-            files: dict[str, list[str]] = {}
-            for table in TABLES:
-                if table == "sources":
-                    continue
-                kept = self._carry_over(old, table, drop, stage, number)
-                added = self._write_table(stage, table, new.get(table), number)
-                files[table] = sorted(kept + added)
-            files["sources"] = self._write_table(stage, "sources", sources, number, allow_empty=True)
-            manifest = Manifest(SCHEMA_VERSION, profile, number, files)
-            (stage / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
-            write_synced(stage / MANIFEST, manifest.to_json().encode("utf-8"))
-            for d in sorted(
-                {(stage / f).parent for fs in files.values() for f in fs} | {stage / MANIFEST.parent}
-            ):
-                fsync_dir(d)
-            fsync_dir(stage)
-            self._swap_in(stage)
+            stage.mkdir()
+            manifest = self._stage(stage, old, new, sources, sorted(set(drop_sha256)), profile, number)
+            final.parent.mkdir(exist_ok=True)
+            if final.exists():
+                _remove(final)  # left by a killed run that never made it current
+            os.rename(stage, final)
+            fsync_dir(final.parent)
+            self._point_current_at(final)
+            swapped = True
+        except OSError as e:
+            _remove(stage)
+            if not swapped:
+                _remove(final)
+            raise dataset_failure(
+                e, f"写入数据集 {self.root} 第 {number} 版", f"writing version {number} of {self.root}"
+            ) from e
         except BaseException:
-            shutil.rmtree(stage, ignore_errors=True)
+            _remove(stage)
+            if not swapped:
+                _remove(final)
             raise
-        shutil.rmtree(stage, ignore_errors=True)  # now the previous version
+        with contextlib.suppress(OSError):  # housekeeping: the next run does it again
+            os.utime(final)  # the moment it became current: when the previous one started to age
+            self._expire(number)
+            if old is not None and old.root == self.real:
+                self._remove_legacy()
         return manifest
 
-    def _swap_in(self, stage: Path) -> None:
-        if not self.root.exists():
-            os.rename(stage, self.root)
-        else:
-            try:
-                _exchange(stage, self.root)
-            except OSError as e:
-                if e.errno not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-                    raise
-                # No atomic exchange on this filesystem: two renames, a moment without DIR.
-                aside = stage.with_name(stage.name + "-old")
-                os.rename(self.root, aside)
-                os.rename(stage, self.root)
-                os.rename(aside, stage)
-        fsync_dir(self.root.parent)
+    def _stage(
+        self,
+        stage: Path,
+        old: Snapshot | None,
+        new: dict[str, pa.Table],
+        sources: pa.Table,
+        drop: list[str],
+        profile: str,
+        number: int,
+    ) -> Manifest:
+        files: dict[str, list[str]] = {}
+        for table in TABLES:
+            if table == "sources":
+                continue
+            kept = _carry_over(old, table, drop, stage, number)
+            added = _write_table(stage, table, new.get(table), number)
+            files[table] = sorted(kept + added)
+        files["sources"] = _write_table(stage, "sources", sources, number, allow_empty=True)
+        manifest = Manifest(SCHEMA_VERSION, profile, number, files)
+        write_synced(stage / MANIFEST, manifest.to_json().encode("utf-8"))
+        for d in sorted({(stage / f).parent for fs in files.values() for f in fs}):
+            fsync_dir(d)
+        fsync_dir(stage)
+        return manifest
 
-    def _carry_over(
-        self, old: Manifest | None, table: str, drop: list[str], stage: Path, number: int
-    ) -> list[str]:
-        if old is None:
-            return []
-        out: list[str] = []
-        for rel in old.files.get(table, []):
-            src = self.root / rel
-            if drop:
-                shas = _read_file(src, table, ["source_sha256"]).column(0)
-                hit = pc.is_in(shas, value_set=pa.array(drop, pa.string()))
-                if pc.any(hit).as_py():
-                    keep = _read_file(src, table, None).filter(pc.invert(hit))
-                    if keep.num_rows:
-                        out.append(self._write_file(stage, table, keep, f"part-{number:06d}-r"))
-                    continue
-            dst = stage / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copy2(src, dst)
-            out.append(rel)
-        return out
+    def _point_current_at(self, version: Path) -> None:
+        link = self.real / INTERNAL / f"current-{uuid.uuid4().hex[:12]}"
+        os.symlink(f"{VERSIONS}/{version.name}", link)
+        try:
+            os.rename(link, self.real / CURRENT)  # atomic: readers see the old or the new pointer
+        except BaseException:
+            link.unlink(missing_ok=True)
+            raise
+        fsync_dir(self.real)
 
-    def _write_table(
-        self, stage: Path, table: str, data: pa.Table | None, number: int, *, allow_empty: bool = False
-    ) -> list[str]:
-        if data is None or (data.num_rows == 0 and not allow_empty):
-            return []
-        data = data.sort_by([(k, "ascending") for k in KEYS[table]]) if data.num_rows else data
-        return [self._write_file(stage, table, data, f"part-{number:06d}")]
 
-    def _write_file(self, stage: Path, table: str, data: pa.Table, stem: str) -> str:
-        (stage / table).mkdir(parents=True, exist_ok=True)
-        rel = f"{table}/{stem}.parquet"
-        n = 1
-        while (stage / rel).exists():
-            n += 1
-            rel = f"{table}/{stem}-{n}.parquet"
-        path = stage / rel
-        pq.write_table(data.cast(TABLES[table]), path, compression="zstd")
-        with open(path, "rb+") as fh:
-            os.fsync(fh.fileno())
-        return rel
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _read_manifest(path: Path, root: Path) -> Manifest:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        m = Manifest(raw["schema_version"], raw["profile"], int(raw["commit"]), raw["files"])
+    except FileNotFoundError as e:
+        raise DatasetError(f"{path} is missing: {root} is not a complete jixiao dataset") from e
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise DatasetError(f"{path} is unreadable ({e})") from e
+    if m.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise DatasetError(
+            f"{root} was written with schema {m.schema_version}; this jixiao writes "
+            f"{SCHEMA_VERSION}: ingest into a new --out directory"
+        )
+    return m
+
+
+def _carry_over(old: Snapshot | None, table: str, drop: list[str], stage: Path, number: int) -> list[str]:
+    if old is None:
+        return []
+    out: list[str] = []
+    for rel in old.manifest.files.get(table, []):
+        src = old.root / rel
+        if drop:
+            shas = _read_file(src, table, ["source_sha256"]).column(0)
+            hit = pc.is_in(shas, value_set=pa.array(drop, pa.string()))
+            if pc.any(hit).as_py():
+                keep = _read_file(src, table, None).filter(pc.invert(hit))
+                if keep.num_rows:
+                    out.append(_write_file(stage, table, keep, f"part-{number:06d}-r"))
+                continue
+        dst = stage / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+        out.append(rel)
+    return out
+
+
+def _write_table(
+    stage: Path, table: str, data: pa.Table | None, number: int, *, allow_empty: bool = False
+) -> list[str]:
+    if data is None or (data.num_rows == 0 and not allow_empty):
+        return []
+    data = data.sort_by([(k, "ascending") for k in KEYS[table]]) if data.num_rows else data
+    return [_write_file(stage, table, data, f"part-{number:06d}")]
+
+
+def _write_file(stage: Path, table: str, data: pa.Table, stem: str) -> str:
+    (stage / table).mkdir(parents=True, exist_ok=True)
+    rel = f"{table}/{stem}.parquet"
+    n = 1
+    while (stage / rel).exists():
+        n += 1
+        rel = f"{table}/{stem}-{n}.parquet"
+    path = stage / rel
+    pq.write_table(data.cast(TABLES[table]), path, compression="zstd")
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+    return rel
 
 
 def _read_files(paths: list[Path], table: str, columns: list[str] | None) -> pa.Table:
@@ -268,9 +389,20 @@ def _read_files(paths: list[Path], table: str, columns: list[str] | None) -> pa.
 
 
 def _read_file(path: Path, table: str, columns: list[str] | None) -> pa.Table:
-    """One Parquet file with the declared types. (``ParquetFile``, not ``pq.read_table``: the
-    latter goes through the dataset layer and imports pandas, a quarter second per process.)"""
+    """One Parquet file with the declared types; a nullable column added in a later minor
+    schema version is null in files written before it. (``ParquetFile``, not ``pq.read_table``:
+    the latter goes through the dataset layer and imports pandas, a quarter second per process.)"""
     schema = TABLES[table]
     target = schema if columns is None else pa.schema([schema.field(c) for c in columns])
-    return pq.ParquetFile(path).read(columns=target.names).cast(target)
-
+    pf = pq.ParquetFile(path)
+    present = set(pf.schema_arrow.names)
+    read = pf.read(columns=[n for n in target.names if n in present])
+    if len(read.column_names) < len(target.names):
+        missing = [f for f in target if f.name not in present]
+        if any(not f.nullable for f in missing):
+            raise DatasetError(f"{path} lacks the columns {[f.name for f in missing]}")
+        n = read.num_rows
+        read = pa.table(
+            {f.name: read.column(f.name) if f.name in present else pa.nulls(n, f.type) for f in target}
+        )
+    return read.cast(target)

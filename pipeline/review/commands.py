@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from parsers.forms.words import query_terms
 from parsers.numbers import plain
 from pipeline.dataset.query import connect, run_query
-from pipeline.review.display import to_csv
+from pipeline.review.display import to_csv, visible
 from pipeline.review.render import GridCell, render_table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -51,7 +51,7 @@ def query(args: argparse.Namespace) -> int:
     try:
         result = run_query(args.dataset, args.sql)
     except duckdb.Error as e:
-        print(f"jixiao query: {e}", file=sys.stderr)
+        print(f"jixiao query: {visible(str(e), newlines=True)}", file=sys.stderr)
         return EXIT_USAGE
     if args.parquet:
         pq.write_table(result, args.parquet)
@@ -99,7 +99,7 @@ def report(args: argparse.Namespace) -> int:
     from pipeline.review.report import write_report
 
     stats = write_report(args.dataset, args.output)
-    print(f"report → {args.output} ({', '.join(f'{k} {v}' for k, v in stats.items())})")
+    print(f"report → {visible(str(args.output))} ({', '.join(f'{k} {v}' for k, v in stats.items())})")
     return EXIT_OK
 
 
@@ -107,5 +107,5 @@ def export(args: argparse.Namespace) -> int:
     from pipeline.review.export import write_xlsx
 
     counts = write_xlsx(args.dataset, args.xlsx)
-    print(f"workbook → {args.xlsx} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
+    print(f"workbook → {visible(str(args.xlsx))} ({', '.join(f'{k} {v}' for k, v in counts.items())})")
     return EXIT_OK

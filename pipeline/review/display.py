@@ -1,5 +1,6 @@
-"""How values are shown to people: display width (CJK characters take two columns), wrapping,
-and text made safe for spreadsheets and CSV (a submitted form is untrusted input)."""
+"""How values are shown to people: invisible characters made visible, display width (CJK
+characters take two columns), wrapping, and text made safe for spreadsheets and CSV (a submitted
+form, and a file's name, are untrusted input)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,40 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+#: Unicode categories never shown as they are: controls (ESC starts a terminal command), format
+#: characters (U+202E and the bidi isolates reorder what follows, tags hide text, zero-width
+#: marks), surrogates (the bytes of a name that is not UTF-8) and line/paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def _shown(ch: str) -> str:
+    o = ord(ch)
+    if 0xDC80 <= o <= 0xDCFF:  # an undecodable byte of a file name (surrogate escape)
+        return f"\\x{o - 0xDC00:02x}"
+    return f"⟨U+{o:04X}⟩"
+
+
+def visible(text: str, *, newlines: bool = False) -> str:
+    """``text`` with every control, format and other invisible character shown as ``⟨U+202E⟩``
+    (an undecodable byte of a name as ``\\xff``): what reaches a terminal, the report and the
+    workbook. ``newlines`` keeps line feeds (a table cell or a paragraph may break lines). The
+    dataset keeps the raw text; only what people see goes through here."""
+    if text.isprintable():
+        return text  # the common case, at C speed (spaces other than U+0020 take the slow path)
+    out = []
+    for ch in text:
+        if (ch == "\n" and newlines) or (unicodedata.category(ch) not in _INVISIBLE and not _nonchar(ch)):
+            out.append(ch)
+        else:
+            out.append(_shown(ch))
+    return "".join(out)
+
+
+def _nonchar(ch: str) -> bool:
+    """U+FFFE, U+FFFF and the other noncharacters: not allowed in XML (the workbook) either."""
+    o = ord(ch)
+    return 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE
 
 
 @functools.lru_cache(maxsize=4096)

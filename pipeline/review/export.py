@@ -23,7 +23,6 @@ into place, so a failed export never leaves half a file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -39,7 +38,7 @@ from openpyxl.utils import get_column_letter
 from parsers.numbers import plain
 from pipeline.dataset.atomic import atomic_path
 from pipeline.dataset.writer import Dataset, Snapshot
-from pipeline.review.display import FORMULA_STARTS, block_width
+from pipeline.review.display import FORMULA_STARTS, block_width, visible
 from schemas.errors import DatasetError
 from schemas.rules import SEVERITY_ZH
 from schemas.tables import Row
@@ -249,7 +248,6 @@ _PAD: Final = 2
 _LINE_HEIGHT: Final = 15  # points, one line of the default 11 pt font
 _MAX_ROW_HEIGHT: Final = 409  # Excel's limit
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # as openpyxl's ILLEGAL_CHARACTERS_RE
 
 # Cell styles are registered as named styles: assigning one by name is cheap (building a style
 # per cell hashes fonts and alignments, a third of the export time).
@@ -343,9 +341,9 @@ def _sort_key(value: Any) -> tuple[bool, Any]:
 
 # ---------------------------------------------------------------------------------- the cells
 def _text(value: str) -> str:
-    """``value`` as a cell can hold it: C0 controls (other than tab, LF, CR) → U+FFFD; at most
-    32,767 characters."""
-    value = _ILLEGAL.sub("\ufffd", value)
+    """``value`` as a cell can hold it and a person can see it: control, bidi and other invisible
+    characters shown as ``⟨U+202E⟩`` (line feeds kept); at most 32,767 characters."""
+    value = visible(value, newlines=True)
     if len(value) > MAX_CELL_CHARS:
         value = value[: MAX_CELL_CHARS - 1] + "…"
     return value

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.review.display import char_width, text_width, wrap
+from pipeline.review.display import char_width, text_width, visible, wrap
 from pipeline.review.paper import PaperTable
 
 UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
@@ -47,9 +47,12 @@ class GridCell:
 
     @property
     def label(self) -> str:
+        """What the cell shows: its text with invisible characters made visible, after the
+        findings' numbers."""
+        text = visible(self.text)  # one value, one text: a line break in a name shows as ⟨U+000A⟩
         if not self.marks:
-            return self.text
-        return "⟨" + ",".join(map(str, self.marks)) + "⟩" + self.text
+            return text
+        return "⟨" + ",".join(map(str, self.marks)) + "⟩" + text
 
 
 def render_table(cells: Sequence[GridCell], *, max_width: int = 16, color: bool = False) -> str:

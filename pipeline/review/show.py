@@ -11,6 +11,7 @@ from pathlib import Path
 from parsers.formats.base import ParseOptions, Services
 from parsers.formats.detect import detect_format
 from pipeline.extract import extract, refusal, sha256_of
+from pipeline.review.display import visible
 from pipeline.review.paper import Key, paper_tables
 from pipeline.review.render import paper_grid, render_table
 from schemas.records import CheckedForm, Source
@@ -21,15 +22,16 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def show(args: argparse.Namespace) -> int:
     path: Path = args.file
+    name = visible(str(path))
     try:
         data = path.read_bytes()
     except OSError as e:
-        print(f"jixiao show: {path}: {e.strerror}", file=sys.stderr)
+        print(f"jixiao show: {name}: {e.strerror}", file=sys.stderr)
         return EXIT_USAGE
     fmt = detect_format(data)
     refused = refusal(str(path), fmt)
     if refused is not None:
-        print(f"jixiao show: {path}: {refused[2]}", file=sys.stderr)
+        print(f"jixiao show: {name}: {refused[2]}", file=sys.stderr)
         return EXIT_FAILED
     profile = args.profile
     with Services() as services:
@@ -37,13 +39,13 @@ def show(args: argparse.Namespace) -> int:
         result = extract(source, data, profile, ParseOptions(), services)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     if result.status in ("failed", "skipped"):
-        print(f"{path}: {result.status} ({result.error_code}): {result.error}")
+        print(f"{name}: {result.status} ({result.error_code}): {visible(result.error or '')}")
         return EXIT_FAILED if result.status == "failed" else EXIT_OK
     for cf in result.forms:
         if args.form is None or args.form == cf.form.form_index:
             print(render_form(cf, color=color))
     for part in result.skipped:
-        print(f"（跳过）{part.describe()}")
+        print(f"（跳过）{visible(part.describe())}")
     return EXIT_OK
 
 
@@ -55,8 +57,10 @@ def render_form(cf: CheckedForm, *, color: bool = False) -> str:
             marks[(ref.table, ref.row, ref.col)].append(n)
     name, year = form.project_name or "（未填项目名称）", form.year or "年度未填"
     lines = [
-        f"━━ 表单 {form.form_index}：{name}  （{year}年度）  "
-        f"主管部门：{form.department or '—'}  实施单位：{form.implementing_unit or '—'}"
+        visible(
+            f"━━ 表单 {form.form_index}：{name}  （{year}年度）  "
+            f"主管部门：{form.department or '—'}  实施单位：{form.implementing_unit or '—'}"
+        )
     ]
     if form.needs_review:
         lines.append("【需复核】读取时不能确定以下内容，请对照原表核实：")
@@ -68,9 +72,9 @@ def render_form(cf: CheckedForm, *, color: bool = False) -> str:
         lines.append(f"发现问题 {len(cf.findings)} 项（⟨n⟩ 标在相关单元格上）：")
         for n, finding in enumerate(cf.findings, 1):
             where = "" if finding.refs else "（无对应单元格）"
-            lines.append(f"  ⟨{n}⟩ [{SEVERITY_ZH[finding.severity]}] {finding.message}{where}")
+            lines.append(f"  ⟨{n}⟩ [{SEVERITY_ZH[finding.severity]}] {visible(finding.message)}{where}")
     else:
         lines.append("未发现问题。")
     for warning in form.warnings:
-        lines.append(f"  · 读取说明: {warning}")
+        lines.append(f"  · 读取说明: {visible(warning)}")
     return "\n".join(lines)

@@ -353,7 +353,8 @@ def test_killed_runs_leave_a_consistent_dataset_and_the_next_run_completes(tmp_p
     ingest([str(inbox)], clean, Settings(profile=NATIONAL), InProcess())
     assert _table_rows(Dataset(out)) == _table_rows(clean)
     # and nothing left lying around
-    assert not [q for q in tmp_path.iterdir() if ".jixiao-stage-" in q.name]
+    assert sorted(q.name for q in (out / "_jixiao").iterdir()) == ["lock"]
+    assert sorted(q.name for q in tmp_path.iterdir()) == ["clean", "ds", "inbox"]
 
 
 # ---------------------------------------------------------------------------------------------

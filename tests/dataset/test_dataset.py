@@ -3,6 +3,8 @@ rows; incremental re-runs; atomic commits; bad files recorded while the batch go
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -26,9 +28,14 @@ def _files(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+def version(root: Path) -> Path:
+    """The current version's folder, resolved once, as the README tells readers to."""
+    return Path(os.path.realpath(root / "current"))
+
+
 def test_tables_read_back_with_pyarrow_dataset(sample_dataset: Dataset) -> None:
     for name, schema in TABLES.items():
-        table = pads.dataset(sample_dataset.root / name).to_table()  # a folder, as the README reads it
+        table = pads.dataset(version(sample_dataset.root) / name).to_table()  # as the README reads it
         assert table.num_rows > 0, name
         for field in schema:
             assert field.name in table.schema.names, (name, field.name)
@@ -37,7 +44,7 @@ def test_tables_read_back_with_pyarrow_dataset(sample_dataset: Dataset) -> None:
 
 
 def test_tables_read_back_with_duckdb(sample_dataset: Dataset) -> None:
-    root = sample_dataset.root
+    root = version(sample_dataset.root)
     con = duckdb.connect()
     for name in TABLES:
         con.execute(
@@ -72,7 +79,7 @@ def test_tables_read_back_with_pandas_and_polars(sample_dataset: Dataset) -> Non
     import pandas as pd
     import polars as pl
 
-    root = sample_dataset.root
+    root = version(sample_dataset.root)
     forms = pd.read_parquet(root / "forms")  # a folder of Parquet files
     assert {"form_id", "year", "project_name"} <= set(forms.columns) and len(forms) >= 17
     indicators = pl.read_parquet(root / "indicators" / "*.parquet")
@@ -82,7 +89,7 @@ def test_tables_read_back_with_pandas_and_polars(sample_dataset: Dataset) -> Non
 
 def test_seed_form_findings(sample_dataset: Dataset) -> None:
     con = duckdb.connect()
-    root = sample_dataset.root
+    root = version(sample_dataset.root)
     rows = con.execute(
         f"""SELECT rule_id, fund_line, indicator_seq, severity, message FROM
             read_parquet('{root}/findings/*.parquet') f
@@ -159,13 +166,14 @@ def test_a_failed_commit_leaves_the_previous_version(tmp_path: Path, monkeypatch
     shutil.copy(SAMPLES / "clean_form_no_findings.docx", inbox / "b.docx")
 
     def boom(*args: object, **kwargs: object) -> None:
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(writer_mod, "_exchange", boom)
-    with pytest.raises(OSError):
+    # the new version is written and in versions/, but the pointer cannot be swapped
+    monkeypatch.setattr(writer_mod.Dataset, "_point_current_at", boom)
+    with pytest.raises(DatasetError, match="no space left"):
         ingest([str(inbox)], ds, Settings(profile=NATIONAL))
     assert _files(ds.root) == before
-    assert not [p for p in tmp_path.iterdir() if ".jixiao-stage-" in p.name]
+    assert sorted(p.name for p in (ds.root / "_jixiao").iterdir()) == ["lock"]
 
 
 def test_profile_is_fixed_per_dataset(tmp_path: Path) -> None:
@@ -244,6 +252,6 @@ def test_forms_without_a_year_do_not_break_pandas(tmp_path: Path) -> None:
     ingest([str(inbox)], ds, Settings(profile=NATIONAL))
     import pandas as pd
 
-    forms = pd.read_parquet(ds.root / "forms")
+    forms = pd.read_parquet(version(ds.root) / "forms")
     assert forms["year"].isna().sum() == 1 and set(forms["year"].dropna()) == {2021}
-    assert len(pads.dataset(ds.root / "funds").to_table()) == 5
+    assert len(pads.dataset(version(ds.root) / "funds").to_table()) == 5

@@ -285,7 +285,7 @@ def test_text_an_xlsx_cannot_hold(tmp_path: Path) -> None:
     last = openpyxl.utils.get_column_letter(len(SHEETS[0].columns))
     assert wb["表单"].max_row == 1 and wb["表单"].auto_filter.ref == f"A1:{last}1"
     second, first = cells_by_header(wb["文件"])  # sorted by path: "=" before "a"
-    assert first["文件路径"].value == "a\ufffdb\ufffd.docx"
+    assert first["文件路径"].value == "a⟨U+0001⟩b⟨U+001B⟩.docx"
     assert len(first["说明"].value) == MAX_CELL_CHARS and first["说明"].value.endswith("…")
     assert (first["原因代码"].value, first["原因代码"].data_type) == ("#N/A", "s")
     assert (second["文件路径"].value, second["文件路径"].quotePrefix) == ("=1+1.docx", True)

@@ -11,11 +11,13 @@ from typing import Final
 
 from parsers.numbers import percent as as_percent
 from parsers.numbers import plain
+from pipeline.review.display import visible
 
 
 def esc(value: object) -> str:
-    """Text from the dataset, safe in element content and in quoted attribute values."""
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text from the dataset, safe in element content and in quoted attribute values, with
+    control and bidi characters shown (``⟨U+202E⟩``), never applied."""
+    return html.escape("" if value is None else visible(str(value), newlines=True), quote=True)
 
 
 def num(value: Decimal | int | float | None) -> str:
