@@ -22,7 +22,7 @@ from parsers.forms.segment import Segment
 from parsers.forms.template import template_of
 from parsers.forms.totals import Totals, grade, read_totals
 from parsers.forms.values import storable
-from parsers.numbers import parse_points
+from parsers.numbers import is_blank, parse_points
 from parsers.text import label_key
 from schemas.records import CellRef, Form, Paragraph
 from schemas.tables import SCORE
@@ -75,6 +75,9 @@ def match_form(seg: Segment, form_index: int) -> Form:
         notes.warn("no 绩效指标 (indicator) rows found")
     if funds.lines and funds.unit is None:
         notes.warn("money unit not printed: amounts read as 万元, the national template's unit")
+    for name, text in (("分值", totals.weight_raw), ("得分", totals.score_raw)):
+        if text is not None and not is_blank(text) and storable(parse_points(text), SCORE) is None:
+            notes.flag(f"总分行的{name}“{text}”不能读作数字")
     accounting.sanity(indicators, funds, notes)
     cells = tuple((row.table_index, cell) for row in rows for cell in row.cells)
     accounting.account(blocks, notes)

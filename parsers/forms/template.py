@@ -8,7 +8,7 @@ The template decides the rule profile a form is judged under (``schemas.profiles
   年度绩效目标（80分）, the Hubei columns 偏差大或目标未完成原因分析 / 改进措施及结果应用方案, or 湖北
   in the title;
 * **sichuan** — 报表编号 (the system export), the title 部门预算项目支出绩效自评表, 绩效指标（90分）,
-  or the Sichuan indicator columns together (指标性质, 度量单位, 未完成原因分析) with 财政专户管理资金;
+  or the Sichuan indicator columns 指标性质 and 度量单位 with 未完成原因分析 or 财政专户管理资金;
 * **yunnan** — the 决算 公开表 layout: 指标性质 | 指标值 | 度量单位 under 年度指标值, with
   服务对象满意度指标等;
 * **national** — everything else.

@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from parsers.numbers import parse_date, percent
+from parsers.numbers import nfkc, parse_date, percent
+from parsers.text import label_key
 from pipeline.checks.context import Context, exec_line, fmt, name_of, pct
-from schemas.hierarchy import OUTPUT, SATISFACTION
+from schemas.hierarchy import LEVEL3_PLACEHOLDER_TEXTS, OUTPUT, SATISFACTION
 from schemas.labels import PLACEHOLDER_MARKS, SHORTFALL_WORDS
 from schemas.records import Finding, Indicator
 
@@ -98,7 +99,8 @@ def exec_low_full_output(ctx: Context) -> Iterator[Finding]:
 
 def quant_text(ctx: Context) -> Iterator[Finding]:
     for ind in ctx.form.indicators:
-        if ind.target.is_numeric and ind.actual.kind == "text" and ind.weight is not None:
+        words_only = ind.actual.kind == "text" and not any(ch.isdigit() for ch in nfkc(ind.actual_raw or ""))
+        if ind.target.is_numeric and words_only and ind.weight is not None:
             yield ctx.finding(
                 indicator=ind,
                 fields=("target", "actual"),
@@ -108,10 +110,22 @@ def quant_text(ctx: Context) -> Iterator[Finding]:
             )
 
 
+#: Words that deny what follows them: "未出现延期", "无滞后", "没有未完成的任务".
+_NEGATORS = ("未出现", "未发生", "没有", "不存在", "无", "杜绝", "避免")
+
+
 def _admits(text: str | None) -> str | None:
+    """The first shortfall word the text states (not one it denies)."""
     if not text:
         return None
-    return next((w for w in SHORTFALL_WORDS if w in text), None)
+    for word in SHORTFALL_WORDS:
+        start = text.find(word)
+        while start >= 0:
+            before = text[max(0, start - 3) : start]
+            if not any(before.endswith(n) for n in _NEGATORS):
+                return word
+            start = text.find(word, start + 1)
+    return None
 
 
 def full_marks_shortfall(ctx: Context) -> Iterator[Finding]:
@@ -150,8 +164,9 @@ def deadline_late(ctx: Context) -> Iterator[Finding]:
         target, actual = parse_date(ind.target_raw), parse_date(ind.actual_raw)
         if target is None or actual is None:
             continue
-        ty = target[0] or actual[0] or ctx.form.year
-        ay = actual[0] or target[0] or ctx.form.year
+        # a date printed without its year is in the form's year (12月底前 on a 2023 form)
+        ty = target[0] or ctx.form.year or actual[0]
+        ay = actual[0] or ctx.form.year or target[0]
         if ty is None or ay is None:
             continue
         late = (ay, actual[1]) > (ty, target[1]) or (
@@ -198,7 +213,7 @@ def satisfaction_no_rate(ctx: Context) -> Iterator[Finding]:
     for ind in ctx.form.indicators:
         if ind.level1 != SATISFACTION or ind.weight is None or ind.target.kind == "blank":
             continue
-        if not (ind.target.is_numeric and ind.target.unit == "%"):
+        if not (ind.target.kind in ("number", "range") and ind.target.unit == "%"):
             yield ctx.finding(indicator=ind, fields=("target",), name=name_of(ind), target=ind.target_raw)
 
 
@@ -206,8 +221,12 @@ def template_leftover(ctx: Context) -> Iterator[Finding]:
     for ind in ctx.form.indicators:
         texts = [(ind.level3_raw or ""), (ind.target_raw or ""), (ind.actual_raw or "")]
         mark = next((t for t in texts if any(m in t for m in PLACEHOLDER_MARKS)), None)
-        if mark is None and ind.level3 is None and ind.level3_raw:
-            mark = ind.level3_raw  # an "指标2：" row kept with values but no name
+        if (
+            mark is None
+            and ind.level3_raw
+            and (ind.level3 is None or label_key(ind.level3) in LEVEL3_PLACEHOLDER_TEXTS)
+        ):
+            mark = ind.level3_raw  # an "指标2：" or "……" row kept with values but no name
         if mark is not None:
             yield ctx.finding(
                 indicator=ind, fields=("level3", "target", "actual"), name=name_of(ind), text=mark

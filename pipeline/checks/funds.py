@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from parsers.numbers import is_blank
 from pipeline.checks.context import ZERO, Context, exec_line, fmt, pct
 from schemas.records import RATIO_PLACES, Finding, FundLine
 
@@ -77,7 +78,7 @@ def exec_score_under(ctx: Context) -> Iterator[Finding]:
 
 def exec_score_blank(ctx: Context) -> Iterator[Finding]:
     line = exec_line(ctx.form)
-    if line is not None and line.weight is not None and line.score is None and not line.score_raw:
+    if line is not None and line.weight is not None and line.score is None and is_blank(line.score_raw):
         yield ctx.finding(
             fund=line, fields=("score", "weight"), label=line.label_raw, weight=fmt(line.weight)
         )

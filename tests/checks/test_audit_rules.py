@@ -210,3 +210,31 @@ def test_a_finding_about_an_exact_quotient_fits_the_dataset() -> None:
     f = form(funds=(fund("total", "81", "71", weight="10", score=str(D(710) / D(81))[:6], rate="0.8765"),))
     (x,) = findings(f, "EXEC_LOW_FULL_OUTPUT")
     assert x.actual is not None and -x.actual.as_tuple().exponent <= 8  # type: ignore[operator]
+
+
+def test_the_documented_edges_of_the_review_rules() -> None:
+    # a dash in the execution score's cell is a blank where a weight is printed
+    line = replace(fund("total", "200", "190", weight="10", rate="0.95"), score_raw="—")
+    assert len(findings(form(funds=(line,)), "EXEC_SCORE_BLANK")) == 1
+    # words with a number in them are no answer "in words only"
+    f = with_fourth(ind(4, "满意度指标", "10", "10", target="≥95%", actual="达到95%"))
+    assert findings(f, "IND_QUANT_TEXT") == []
+    # a denied shortfall is no shortfall
+    f = with_fourth(
+        ind(4, "满意度指标", "10", "10", target="明显提升", actual="达成年度指标", note="未出现延期")
+    )
+    assert findings(f, "FULL_MARKS_SHORTFALL") == []
+    # a range of percentages is a rate
+    f = with_fourth(ind(4, "满意度指标", "10", "10", target="90%-100%", actual="95%"))
+    assert findings(f, "SATISFACTION_NO_RATE") == []
+    # a "……" row kept with values is a leftover of the template
+    i4 = replace(ind(4, "满意度指标", "10", "10", target="≥90%", actual="95%"), level3=None, level3_raw="……")
+    assert len(findings(with_fourth(i4), "TEMPLATE_LEFTOVER")) == 1
+
+
+def test_a_deadline_without_a_year_is_in_the_forms_year() -> None:
+    i4 = replace(
+        ind(4, "产出指标", "10", "10", target="12月底前", actual="2023年1月完成", note="说明"),
+        level2="时效指标",
+    )
+    assert len(findings(replace(with_fourth(i4), year=2022), "DEADLINE_LATE")) == 1  # type: ignore[type-var]

@@ -197,3 +197,9 @@ def test_a_cell_straddling_two_columns_makes_the_form_needs_review() -> None:
     form = read(standard(ind=[IND_HEAD, *body]))
     assert form.needs_review
     assert any("横跨" in r and "两栏" in r for r in form.review_reasons)
+
+
+def test_a_total_that_is_not_a_number_makes_the_form_needs_review() -> None:
+    form = read(standard(total=[[("总分", 28), ("100", 3), ("九十七", 3), ("", 6)]]))
+    assert form.total_score_reported is None and form.total_score_raw == "九十七"
+    assert form.needs_review and any("总分行的得分" in r for r in form.review_reasons)
