@@ -49,6 +49,9 @@ def indicator_header_at(rows: Sequence[RowView], i: int) -> bool:
     below = rows[i + 1]
     if below.grid is not row.grid or below.row != row.row + 1 or not is_indicator_header(below):
         return False
+    # the row is the band's top: its value labels are merged down beside the level labels
+    if not any(c.row_span >= 2 for c in row.cells if c.text):
+        return False
     fields = {meaning.indicator_field(k) for k in row.keys if k}
     return len(fields & _IND_VALUES) >= 2
 
