@@ -59,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     if share and pdf.soffice() is None:
         print("LibreOffice (soffice) not installed: no variant is printed to PDF")
         share = 0.0
+    if share and not pdf.cjk_font():
+        print("no Chinese font (fonts-noto-cjk; `make fonts`): no variant is printed to PDF")
+        share = 0.0
     t = time.perf_counter()
     outcomes = run(seeds, share)
     s = summary(outcomes, f"{seeds.start}–{seeds.stop - 1}")
