@@ -15,7 +15,7 @@ all of them are recorded or none.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -108,7 +108,7 @@ def _where(req: Request) -> str:
     return f"第{req.row}行（row {req.row}）：" if req.row is not None else ""
 
 
-def _problems(snapshot: Snapshot, requests: Sequence[Request], shown: dict[str, str]) -> list[str]:
+def _problems(snapshot: Snapshot, requests: Sequence[Request], display: Callable[[str], str]) -> list[str]:
     found = {r["finding_id"]: r for r in snapshot.read("findings", FINDING_COLUMNS).to_pylist()}
     problems: list[str] = []
     seen: dict[str, int | None] = {}
@@ -124,7 +124,7 @@ def _problems(snapshot: Snapshot, requests: Sequence[Request], shown: dict[str, 
                 f"{where}复核状态“{req.written_status}”无效，应为 确认/已说明/已整改 — bad status "
                 f"{req.written_status!r} (confirmed, dismissed or fixed)"
             )
-        if req.shown is not None and req.shown != shown.get(req.finding_id, found[req.finding_id]["message"]):
+        if req.shown is not None and req.shown != display(found[req.finding_id]["message"]):
             problems.append(
                 f"{where}问题 {req.finding_id} 的说明自导出后已改变，请重新导出后复核 — the finding's text "
                 "changed since the workbook was exported: export again and review the new text"
@@ -143,19 +143,19 @@ def record(
     requests: Sequence[Request],
     via: str,
     *,
-    shown: dict[str, str] | None = None,
+    display: Callable[[str], str] | None = None,
     now: dt.datetime | None = None,
 ) -> int:
     """Record ``requests`` as one commit (all or none); returns how many were recorded. Raises
     ``ReviewError`` listing every problem, and changes nothing, when one of them cannot be.
-    ``shown`` maps a finding id to its text as the requests' source displays it (the workbook
+    ``display`` turns a finding's message into the text the requests' source showed (the workbook
     shows it made visible), compared with ``Request.shown``."""
     if not requests:
         return 0
     at = now or dt.datetime.now(dt.UTC)
     with dataset.lock():
         snapshot = dataset.open()
-        problems = _problems(snapshot, requests, shown or {})
+        problems = _problems(snapshot, requests, display or (lambda m: m))
         if problems:
             raise ReviewError(problems)
         found = {r["finding_id"]: r for r in snapshot.read("findings", FINDING_COLUMNS).to_pylist()}
