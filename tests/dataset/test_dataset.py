@@ -49,9 +49,7 @@ def test_tables_read_back_with_duckdb(sample_dataset: Dataset) -> None:
     root = version(sample_dataset.root)
     con = duckdb.connect()
     for name in set(TABLES) - LEDGERS:
-        con.execute(
-            f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{root}/{name}/*.parquet')"
-        )
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{root}/{name}/*.parquet')")
     forms, indicators = con.execute("SELECT count(*), sum(n_indicators) FROM forms").fetchone()  # type: ignore[misc]
     assert forms >= 17
     assert con.execute("SELECT count(*) FROM indicators").fetchone() == (indicators,)
