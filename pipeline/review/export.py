@@ -378,7 +378,10 @@ def _cells(
             else:
                 cells.append((v, numeric[i]))
         if links is not None and links[n] is not None and cells and cells[0] is not None:
-            cells[0] = Cell(cells[0][0], Style.LINK, links[n])
+            first = cells[0][0]
+            cells[0] = Cell(
+                first, QUOTED[Style.LINK] if first.startswith(FORMULA_STARTS) else Style.LINK, links[n]
+            )
         if lines > 1:
             # Excel and LibreOffice do not fit row heights to wrapped text on opening a file.
             cells.append(Height(min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines)))

@@ -102,22 +102,25 @@ def column_label(labels: Labels, form_id: str, table: int, row: int, col: int) -
 def location(
     provenance: list[Row] | None, labels: Labels, form_id: str, row_name: str | None = None
 ) -> str | None:
-    """Where a finding is on paper, one entry per cell: ``第1页 表1 第5行「执行率」``
-    (the page for a PDF; the row's name — the indicator, the fund line — when known)."""
-    parts: list[str] = []
-    seen: set[tuple[Any, ...]] = set()
+    """Where a finding is on paper, one entry per printed row, its cells by column label:
+    ``第1页 表1 第5行（其中：当年财政拨款）「全年预算数」「执行率」`` (the page for a PDF; the
+    row's name — the indicator, the fund line — when known; a column without a label by number)."""
+    rows: dict[tuple[Any, int, int], list[str]] = {}
     for p in provenance or []:
-        key = (p["table"], p["row"], p["col"])
-        if key in seen or p["table"] is None:
+        if p["table"] is None:
             continue
-        seen.add(key)
         label = column_label(labels, form_id, p["table"], p["row"], p["col"])
-        text = f"第{p['page']}页 " if p.get("page") else ""
-        text += f"表{p['table'] + 1} 第{p['row'] + 1}行"
+        cell = f"「{label}」" if label else f"第{p['col'] + 1}列"
+        cells = rows.setdefault((p.get("page"), p["table"], p["row"]), [])
+        if cell not in cells:
+            cells.append(cell)
+    parts = []
+    for (page, table, row), cells in rows.items():
+        text = f"第{page}页 " if page else ""
+        text += f"表{table + 1} 第{row + 1}行"
         if row_name:
             text += f"（{row_name}）"
-        text += f"「{label}」" if label else f" 第{p['col'] + 1}列"
-        parts.append(text)
+        parts.append(text + "".join(cells))
     return "；".join(parts) or None
 
 
