@@ -338,7 +338,8 @@ def _write_sheet(
         else None,
     )
     stream = (sample[n] if n < len(sample) else shown(r) for n, r in enumerate(rows))
-    wb.sheet(spec, [c.header for c in columns], _cells(columns, widths, stream, len(rows), links, step))
+    cells = _cells(columns, widths, stream, len(rows), links, step)
+    wb.sheet(spec, [c.header for c in columns], cells, size_hint=len(rows))
 
 
 def _index(columns: Sequence[Column], field: str) -> int:

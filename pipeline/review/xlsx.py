@@ -138,15 +138,20 @@ class Workbook:
     def __post_init__(self) -> None:
         self._zip = zipfile.ZipFile(self.path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
 
-    def sheet(self, spec: SheetSpec, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    def sheet(
+        self, spec: SheetSpec, header: Sequence[str], rows: Iterable[Sequence[Any]], size_hint: int = 0
+    ) -> int:
         """Write one sheet: the header row, then ``rows`` (a value is None → empty cell; a
         ``Cell``, or ``(value, Style)``, or a bare value: text style for str, number otherwise; a
-        row may end with a row height in points as ``Height``). Returns the data rows written."""
+        row may end with a row height in points as ``Height``). Returns the data rows written.
+        ``size_hint`` (rows expected): a sheet that may pass 2 GiB of XML is written with ZIP64
+        headers, which every reader of a small file need not meet."""
         n = len(self._sheets) + 1
         ncols = len(header)
         links: list[str] = []
         last = LETTERS[ncols - 1]
-        with self._zip.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=True) as fh:
+        big = size_hint * ncols > 20_000_000
+        with self._zip.open(f"xl/worksheets/sheet{n}.xml", "w", force_zip64=big) as fh:
             _write_head(fh, spec, n == 1, ncols)
             fh.write(b"<sheetData>")
             fh.write(_row(1, [Cell(h, Style.HEADER) for h in header], None, links).encode("utf-8"))
