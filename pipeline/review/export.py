@@ -96,7 +96,12 @@ def write_xlsx(root: Path, out: Path, *, progress: bool | None = None) -> dict[s
         wb = Workbook(tmp, "项目支出绩效自评表 复核底稿")
         _write_summary(wb, data)
         for sheet in SHEETS:
-            _write_sheet(wb, sheet.name, sheet.columns, data[sheet.name], bar.update)
+            through = (
+                [c.header for c in sheet.columns].index(sheet.print_through) + 1
+                if sheet.print_through
+                else None
+            )
+            _write_sheet(wb, sheet.name, sheet.columns, data[sheet.name], bar.update, through)
         _write_sheet(wb, FIELDS_SHEET, _FIELDS_COLUMNS, _field_rows(), None)
         wb.close()
     return {sheet.name: len(data[sheet.name]) for sheet in SHEETS}
@@ -312,7 +317,12 @@ def _converter(col: Column) -> Callable[[Any], Any]:
 
 
 def _write_sheet(
-    wb: Workbook, name: str, columns: Sequence[Column], rows: list[Row], step: Callable[[int], Any] | None
+    wb: Workbook,
+    name: str,
+    columns: Sequence[Column],
+    rows: list[Row],
+    step: Callable[[int], Any] | None,
+    print_columns: int | None = None,
 ) -> None:
     fields = [c.field for c in columns]
     convert = [_converter(c) for c in columns]
@@ -333,6 +343,7 @@ def _write_sheet(
     spec = SheetSpec(
         name,
         widths,
+        print_columns=print_columns,
         choices=(_index(columns, "~review_status"), tuple(REVIEW_STATUS_ZH.values()))
         if any(c.field == "~review_status" for c in columns)
         else None,

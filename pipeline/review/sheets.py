@@ -43,6 +43,9 @@ class Sheet:
     name: str
     table: str
     columns: tuple[Column, ...]
+    #: The columns up to this one (its header) are printed; the rest (codes, raw texts) are
+    #: there to filter and for machines. None: every column.
+    print_through: str | None = None
 
 
 def _yes_no(v: Any) -> str | None:
@@ -94,6 +97,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
             Column("fields", "涉及字段代码", Kind.LIST),
             Column("finding_id", "问题ID", note="复核读回时按此ID对应问题，请勿修改"),
         ),
+        print_through="复核时间",
     ),
     Sheet(
         "表单",
@@ -139,6 +143,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
             Column("profile", "规则口径代码"),
             Column("source_sha256", "文件SHA256"),
         ),
+        print_through="提示数",
     ),
     Sheet(
         "资金",
@@ -169,6 +174,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
                 note="total=年度资金总额, fiscal=财政拨款, carryover=上年结转, other=其他资金",
             ),
         ),
+        print_through="执行率(计算)",
     ),
     Sheet(
         "指标",
@@ -208,6 +214,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
             Column("target_kind", "指标值类型代码", note="number/range/text/blank"),
             Column("actual_kind", "完成值类型代码", note="number/range/text/blank"),
         ),
+        print_through="偏差原因分析及改进措施",
     ),
     Sheet(
         "文件",
@@ -229,6 +236,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
             Column("source_sha256", "文件SHA256"),
             Column("schema_version", "数据版本"),
         ),
+        print_through="页数",
     ),
     Sheet(
         "复核记录",
@@ -248,6 +256,7 @@ SHEETS: Final[tuple[Sheet, ...]] = (
             Column("form_id", "表单ID"),
             Column("finding_id", "问题ID"),
         ),
+        print_through="复核时的问题说明",
     ),
 )
 SUMMARY_SHEET: Final = "汇总"

@@ -97,6 +97,8 @@ class SheetSpec:
     print_titles: bool = True
     landscape: bool = True
     hidden: frozenset[int] = frozenset()  # 0-based columns
+    #: Columns printed (the first n); None: all.
+    print_columns: int | None = None
     #: (0-based column, allowed values): a drop-down list on every data row of that column.
     choices: tuple[int, Sequence[str]] | None = None
 
@@ -209,6 +211,10 @@ class Workbook:
                 ref = f"{quoted}!$A$1:${LETTERS[w.cols - 1]}${w.rows + 1}"
                 names.append(
                     f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">{ref}</definedName>'
+                )
+            if w.spec.print_columns:
+                names.append(
+                    f'<definedName name="_xlnm.Print_Area" localSheetId="{i}">{quoted}!$A$1:${LETTERS[w.spec.print_columns - 1]}${w.rows + 1}</definedName>'
                 )
             if w.spec.print_titles:
                 names.append(

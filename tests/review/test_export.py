@@ -173,10 +173,22 @@ def test_the_workbook_is_a_working_paper(
         assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), name
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
         assert sheet.print_title_rows == "$1:$1", name
+    # what is printed: the columns people read, up to the 复核 columns; the codes are not
+    assert ws.print_area == f"'问题'!$A$1:$L${ws.max_row}" and ws.cell(1, 12).value == "复核时间"
     message_col = [c.value for c in ws[1]].index("说明") + 1
     tall = [n for n in range(2, ws.max_row + 1) if len(ws.cell(n, message_col).value) > 120]
     assert tall and all((ws.row_dimensions[n].height or 15) >= 45 for n in tall)
     assert ws.cell(2, message_col).alignment.wrap_text
+
+
+def test_a_progress_bar_on_stderr(
+    sample_dataset: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_xlsx(sample_dataset.root, tmp_path / "a.xlsx", progress=True)
+    captured = capsys.readouterr()
+    assert "导出工作簿" in captured.err and captured.out == ""
+    write_xlsx(sample_dataset.root, tmp_path / "b.xlsx")  # not a terminal: no bar
+    assert capsys.readouterr().err == ""
 
 
 def test_seed_form_reads_back_with_numbers_as_numbers(sample_xlsx: tuple[Path, dict[str, int]]) -> None:
