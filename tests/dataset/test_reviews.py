@@ -3,6 +3,7 @@ back all-or-nothing, and duplicate submissions linked across files and runs."""
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,11 @@ from pipeline.batch.executors import InProcess
 from pipeline.batch.jobs import Settings
 from pipeline.batch.run import ingest
 from pipeline.cli import main
+from pipeline.dataset import writer as writer_mod
 from pipeline.dataset.query import decisions, run_query, unique_forms
 from pipeline.dataset.writer import Dataset
 from pipeline.review.export import write_xlsx
+from schemas.errors import DatasetError
 from schemas.profiles import NATIONAL
 from schemas.statuses import STALE_ZH
 from tests.conftest import SAMPLES
@@ -302,3 +305,25 @@ def test_names_are_compared_normalised_and_one_file_is_never_its_own_duplicate()
         form("f0", "f.docx", 0, "项目乙", year=None),
     ]
     assert links(forms) == {"b0": "a0"}
+
+
+def test_a_failed_commit_keeps_every_review(
+    reviewed: tuple[Path, Path, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox, root, fid = reviewed
+    (inbox / "养老.docx").write_bytes(form_docx("99.5"))
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    # the resubmission's commit fails at the last step, and so does a review's
+    monkeypatch.setattr(writer_mod.Dataset, "_point_current_at", boom)
+    with pytest.raises(DatasetError, match="no space left"):
+        run(inbox, Dataset(root))
+    assert main(["review", str(root), fid, "--status", "fixed"]) == 2
+    assert "no space left" in capsys.readouterr().err.lower()
+    monkeypatch.undo()
+    d = decisions(Dataset(root))[fid]
+    assert (d.status, d.stale, d.earlier) == ("confirmed", False, 0)
+    run(inbox, Dataset(root))  # the disk has room again: the resubmission lands, the review stays
+    assert decisions(Dataset(root))[fid].stale
