@@ -52,7 +52,7 @@ from pipeline.review.sheets import (
     Kind,
     Sheet,
 )
-from pipeline.review.xlsx import QUOTED, Cell, Height, SheetSpec, Style, Workbook
+from pipeline.review.xlsx import LETTERS, QUOTED, Cell, Height, SheetSpec, Style, Workbook
 from schemas.errors import DatasetError
 from schemas.rules import RULES
 from schemas.statuses import REVIEW_STATUS_ZH, STALE_ZH
@@ -424,10 +424,11 @@ def _write_summary(wb: Workbook, data: dict[str, list[Row]]) -> None:
             ]
         )
     rows.append([])
-    rows.append([(wp.SUMMARY_NOTE, Style.NOTE), Height(45)])
+    rows.append([(wp.SUMMARY_NOTE, Style.NOTE), Height(32)])
     widths = [max(14, min(40, max((_width(r[0][0]) for r in rows[:-2]), default=0) + 2)), 12]
     widths += [max(10, _width(h) + 2) for h in wp.SUMMARY_HEADER[2:]]
-    wb.sheet(SheetSpec(SUMMARY_SHEET, widths, autofilter=False), wp.SUMMARY_HEADER, rows)
+    note = f"A{len(rows) + 1}:{LETTERS[len(wp.SUMMARY_HEADER) - 1]}{len(rows) + 1}"  # the last row
+    wb.sheet(SheetSpec(SUMMARY_SHEET, widths, autofilter=False, merges=(note,)), wp.SUMMARY_HEADER, rows)
 
 
 _FIELDS_COLUMNS: Final = (

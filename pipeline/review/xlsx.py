@@ -97,6 +97,8 @@ class SheetSpec:
     print_titles: bool = True
     landscape: bool = True
     hidden: frozenset[int] = frozenset()  # 0-based columns
+    #: Cell ranges shown as one ("A40:J40").
+    merges: tuple[str, ...] = ()
     #: Columns printed (the first n); None: all.
     print_columns: int | None = None
     #: (0-based column, allowed values): a drop-down list on every data row of that column.
@@ -172,6 +174,9 @@ class Workbook:
             tail = []
             if spec.autofilter:
                 tail.append(f'<autoFilter ref="A1:{last}{count + 1}"/>')
+            if spec.merges:
+                ranges = "".join(f'<mergeCell ref="{m}"/>' for m in spec.merges)
+                tail.append(f'<mergeCells count="{len(spec.merges)}">{ranges}</mergeCells>')
             if spec.choices is not None and count:
                 col, values = spec.choices
                 letter = LETTERS[col]
