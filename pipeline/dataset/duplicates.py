@@ -35,7 +35,6 @@ COLUMNS: Final = [
     "department",
     "project_name",
     "profile",
-    "provenance",
 ]
 #: Where a DUPLICATE_FORM finding points on paper.
 FIELDS: Final = ("year", "department", "project_name")
@@ -67,8 +66,9 @@ def links(forms: list[Row]) -> dict[str, str]:
     return out
 
 
-def findings(forms: list[Row], linked: dict[str, str]) -> pa.Table:
-    """The DUPLICATE_FORM findings, one per linked form, sorted by finding_id."""
+def findings(forms: list[Row], linked: dict[str, str], provenance: dict[str, list[Row]]) -> pa.Table:
+    """The DUPLICATE_FORM findings, one per linked form, sorted by finding_id; ``provenance`` is
+    the linked forms' ``forms.provenance`` (where their name, department and year are printed)."""
     by_id = {r["form_id"]: r for r in forms}
     rows: list[Row] = []
     for fid, first_id in linked.items():
@@ -95,7 +95,7 @@ def findings(forms: list[Row], linked: dict[str, str]) -> pa.Table:
                 "expected": None,
                 "actual": None,
                 "profile": r["profile"],
-                "provenance": [p for p in r["provenance"] or [] if p["field"] in FIELDS],
+                "provenance": [p for p in provenance.get(fid, []) if p["field"] in FIELDS],
             }
         )
     rows.sort(key=lambda r: r["finding_id"])
