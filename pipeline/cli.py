@@ -22,7 +22,7 @@ from pipeline.batch.jobs import DEFAULT_TIME_LIMIT, Settings
 from pipeline.batch.progress import Progress
 from pipeline.batch.run import DEFAULT_COMMIT_EVERY, Summary, ingest
 from pipeline.dataset.writer import Dataset
-from pipeline.review import commands
+from pipeline.review import commands, decisions
 from pipeline.review.commands import DEFAULT_MAX_ROWS
 from pipeline.review.display import visible
 from pipeline.review.show import show
@@ -117,6 +117,9 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument("--profile", default=DEFAULT_PROFILE, choices=[AUTO, *sorted(PROFILES)])
     show.add_argument("--form", type=int, metavar="N", help="only the form with this index (0-based)")
     show.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    show.add_argument(
+        "--dataset", type=Path, metavar="DIR", help="show the auditors' decisions recorded in DIR"
+    )
 
     rep = sub.add_parser("report", help="a self-contained HTML review report of a dataset")
     rep.add_argument("dataset", type=Path)
@@ -125,6 +128,21 @@ def _parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="an Excel workbook of a dataset (forms, indicators, findings, …)")
     exp.add_argument("dataset", type=Path)
     exp.add_argument("--xlsx", type=Path, required=True, metavar="FILE")
+
+    rev = sub.add_parser(
+        "review",
+        help="record an auditor's decision about a finding, or read a filled-in workbook back",
+        description="jixiao review DIR FINDING_ID --status confirmed --note '…' [--by 张三]; "
+        "jixiao review DIR --from-xlsx 复核底稿.xlsx (all rows or none)",
+    )
+    rev.add_argument("dataset", type=Path)
+    rev.add_argument("finding_id", nargs="?", help="the finding's id (findings.finding_id, 问题ID)")
+    rev.add_argument("--status", help="confirmed|dismissed|fixed (or 确认/已说明/已整改)")
+    rev.add_argument("--note", help="why (复核意见)")
+    rev.add_argument("--by", help="who decided (复核人)")
+    rev.add_argument(
+        "--from-xlsx", type=Path, metavar="FILE", help="the 问题 sheet of a workbook from jixiao export"
+    )
 
     srch = sub.add_parser("search", help="forms whose indicators or goals mention every given term")
     srch.add_argument("dataset", type=Path)
@@ -207,6 +225,7 @@ COMMANDS: Final[dict[str, Callable[[argparse.Namespace], int]]] = {
     "show": show,
     "report": commands.report,
     "export": commands.export,
+    "review": decisions.review,
 }
 
 

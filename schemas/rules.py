@@ -16,7 +16,9 @@ from typing import Final, Literal
 
 from schemas.records import Severity
 
-Scope = Literal["form", "fund", "indicator"]
+#: ``dataset``: a rule about forms together, computed when the dataset is committed (not by
+#: ``pipeline.checks``, which sees one form at a time).
+Scope = Literal["form", "fund", "indicator", "dataset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,9 +325,22 @@ RULES: Final[tuple[Rule, ...]] = (
         "指标“{name}”保留了模板占位内容“{text}”",
         "Template placeholders left in a filled row ((≥**人), 指标2：, ……).",
     ),
+    Rule(
+        "DUPLICATE_FORM",
+        "warning",
+        D("0"),
+        "dataset",
+        "重复报送",
+        "{year}年度“{department}”的“{name}”已在{first}中报送（表单{first_id}），本表为重复报送，"
+        "汇总时只计一次",
+        "The same year, department and project name (normalised) as a form in another file that "
+        "comes first (by path): the later one is linked to it (forms.duplicate_of).",
+    ),
 )
 
 RULES_BY_ID: Final = MappingProxyType({r.id: r for r in RULES})
+#: The rules ``pipeline.checks`` runs on one form (all but those about the dataset).
+FORM_RULES: Final = tuple(r for r in RULES if r.scope != "dataset")
 if len(RULES_BY_ID) != len(RULES):  # pragma: no cover - a declaration error, caught at import
     raise ValueError("duplicate rule id")
 

@@ -146,6 +146,7 @@ def retried(code: str | None, attempts: int | None) -> bool:
         return True
     return code in RETRIED_ONCE and (attempts or 1) < 2
 
+
 #: The status of a file, in Chinese.
 STATUS_ZH: Final = MappingProxyType(
     {"ok": "已读取", "partial": "部分读取", "failed": "读取失败", "skipped": "已跳过"}
@@ -163,3 +164,29 @@ def reason_zh(code: str | None) -> str:
         return ""
     known = CODES.get(code)
     return known.zh if known is not None else code
+
+
+#: An auditor's decision about a finding (``reviews.status``), in Chinese: the finding is
+#: confirmed (确认), explained away by the unit (已说明), or corrected by the unit (已整改).
+REVIEW_STATUS_ZH: Final = MappingProxyType({"confirmed": "确认", "dismissed": "已说明", "fixed": "已整改"})
+#: A decision whose finding no longer exists (the file was resubmitted without it).
+STALE_ZH: Final = "已失效（问题已不存在）"
+_REVIEW_WORDS: Final = MappingProxyType(
+    {
+        **{code: code for code in REVIEW_STATUS_ZH},
+        **{zh: code for code, zh in REVIEW_STATUS_ZH.items()},
+        "确认问题": "confirmed",
+        "已确认": "confirmed",
+        "说明": "dismissed",
+        "整改": "fixed",
+    }
+)
+
+
+def review_status(text: str | None) -> str | None:
+    """The status code a person wrote (确认 / 已说明 / 已整改, or confirmed / dismissed / fixed, in
+    any case, spaces ignored), or None when it is none of them."""
+    if text is None:
+        return None
+    word = "".join(str(text).split())
+    return _REVIEW_WORDS.get(word) or _REVIEW_WORDS.get(word.lower())

@@ -20,9 +20,11 @@ from typing import Any, Final
 import pyarrow as pa
 
 #: Bump the minor version for added columns, the major version for anything a reader would notice.
-SCHEMA_VERSION: Final = "1.4"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles;
+SCHEMA_VERSION: Final = "1.5"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles;
 # 1.3: cells.stored (a spreadsheet cell's stored value where it differs from its text);
-# 1.4: sources.source_path_bytes (a name that is not UTF-8), sources.attempts (the retry policy)
+# 1.4: sources.source_path_bytes (a name that is not UTF-8), sources.attempts (the retry policy);
+# 1.5: forms.duplicate_of (the same project filed in another file), finding ids stable by location,
+# the reviews table (the auditors' decisions, carried into every version)
 
 MONEY: Final = pa.decimal128(20, 6)
 SCORE: Final = pa.decimal128(12, 4)
@@ -96,6 +98,9 @@ FORMS: Final = _schema(
         pa.field("template", s),
         pa.field("profile", s, nullable=False),
         pa.field("provenance", PROVENANCE),
+        # the form_id of the first form (by source_path, form_index) of the same year, department
+        # and project name in another file; set at each commit over the whole dataset
+        pa.field("duplicate_of", s),
     ],
 )
 
@@ -243,6 +248,26 @@ TERMS: Final = _schema(
     ],
 )
 
+#: The auditors' ledger: one row per decision about a finding (append only; the latest per
+#: finding_id wins, the earlier ones are its history). Never dropped by a re-ingest: a decision
+#: whose finding is gone (a resubmission fixed it) stays, and is shown as stale.
+REVIEWS: Final = _schema(
+    "reviews",
+    [
+        pa.field("finding_id", s, nullable=False),
+        pa.field("form_id", s, nullable=False),
+        pa.field("source_sha256", s, nullable=False),  # of the form when it was reviewed
+        pa.field("rule_id", s, nullable=False),
+        pa.field("source_path", s, nullable=False),
+        pa.field("status", s, nullable=False),  # confirmed / dismissed / fixed
+        pa.field("note", s),
+        pa.field("by", s),
+        pa.field("at", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("message", s, nullable=False),  # what the finding said when it was reviewed
+        pa.field("via", s, nullable=False),  # "cli", or the workbook's file name
+    ],
+)
+
 TABLES: Final = MappingProxyType(
     {
         "forms": FORMS,
@@ -252,6 +277,7 @@ TABLES: Final = MappingProxyType(
         "cells": CELLS,
         "terms": TERMS,
         "sources": SOURCES,
+        "reviews": REVIEWS,
     }
 )
 #: The primary key of each table (rows are written sorted by it).
@@ -264,8 +290,11 @@ KEYS: Final = MappingProxyType(
         "cells": ("form_id", "table", "row", "col"),
         "terms": ("form_id", "field", "indicator_seq", "term"),
         "sources": ("source_path",),
+        "reviews": ("finding_id", "at"),
     }
 )
+#: Tables a re-ingest never drops rows from (``source_sha256`` there is history, not lineage).
+LEDGERS: Final = frozenset({"reviews"})
 
 
 def fits(value: Decimal, type_: pa.Decimal128Type) -> bool:

@@ -130,7 +130,13 @@ def project(tables: Tables, path: str) -> dict[str, Any]:
             for r in sorted((r for r in tables.indicators if r["form_id"] == fid), key=lambda r: r["seq"])
         ]
         entry["findings"] = sorted(
-            (_pick(r, FINDING_FIELDS) for r in tables.findings if r["form_id"] == fid),
+            # DUPLICATE_FORM is about the dataset (which other file holds the same project), not
+            # about the document: tests/dataset/test_reviews.py checks it
+            (
+                _pick(r, FINDING_FIELDS)
+                for r in tables.findings
+                if r["form_id"] == fid and r["rule_id"] != "DUPLICATE_FORM"
+            ),
             key=lambda f: (f["rule_id"], f["fund_line"] or "", f["indicator_seq"] or 0),
         )
         out["forms"].append(entry)

@@ -1,5 +1,6 @@
 """DuckDB over a dataset: one view per table, named like the table (forms, funds, indicators,
-findings, cells, terms, sources), over exactly the files of one version (the snapshot's list in
+findings, cells, terms, sources, reviews), and ``VIEWS`` over them (``forms_unique``,
+``decisions``), over exactly the files of one version (the snapshot's list in
 its ``versions/N`` folder, not a glob: a reader never mixes two versions, and a commit while it
 reads changes nothing it sees). Files of an earlier minor schema version read their added
 columns as null (``union_by_name``)."""
@@ -7,10 +8,13 @@ columns as null (``union_by_name``)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 import duckdb
 import pyarrow as pa
 
+from pipeline.dataset.reviews import Decision
+from pipeline.dataset.reviews import decisions as _decisions
 from pipeline.dataset.writer import Dataset, Snapshot
 from schemas.tables import TABLES
 
@@ -30,6 +34,8 @@ def connect_snapshot(snapshot: Snapshot) -> duckdb.DuckDBPyConnection:
             )
         else:
             con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM "_{name}_empty"')
+    for name, sql in VIEWS.items():
+        con.execute(f'CREATE VIEW "{name}" AS {sql}')
     return con
 
 
@@ -45,3 +51,28 @@ def run_query(root: Path, sql: str) -> pa.Table:
         return con.sql(sql).to_arrow_table()
     finally:
         con.close()
+
+
+#: Views over the tables, for the questions analysts ask (``jixiao query``):
+#: ``forms_unique`` — each project once (forms without a ``duplicate_of``: the first filing of a
+#: project filed in several files); ``decisions`` — the latest review of each finding, ``stale``
+#: when the finding no longer exists.
+VIEWS: Final = {
+    "forms_unique": "SELECT * FROM forms WHERE duplicate_of IS NULL",
+    "decisions": """
+        SELECT r.* EXCLUDE (rn), f.finding_id IS NULL AS stale FROM (
+            SELECT *, row_number() OVER (PARTITION BY finding_id ORDER BY "at" DESC) AS rn FROM reviews
+        ) r LEFT JOIN (SELECT finding_id FROM findings) f USING (finding_id) WHERE rn = 1
+    """,
+}
+
+
+def unique_forms(root: Path) -> pa.Table:
+    """The ``forms`` table with each project once (``forms_unique``): what totals should count."""
+    return run_query(root, "SELECT * FROM forms_unique")
+
+
+def decisions(dataset: Dataset | Snapshot) -> dict[str, Decision]:
+    """finding_id → the latest auditor's decision about it (``Decision.stale`` when the finding
+    is gone), for the report, ``show`` and the workbook."""
+    return _decisions(dataset.open() if isinstance(dataset, Dataset) else dataset)

@@ -2,11 +2,14 @@
 and the ``sources`` table back to ``SourceRow`` records.
 
 Ids are deterministic: ``form_id`` is the file's sha256 prefix and the form's index in the file
-(same bytes → same id, wherever the file lies); ``finding_id`` adds the rule id and a counter.
+(same bytes → same id, wherever the file lies); ``finding_id`` adds the rule id and a short hash
+of the finding's location (indicator, fund line, fields), so the same finding of the same form has
+the same id on every run — what an auditor's review (``reviews``) is attached to.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -49,6 +52,27 @@ def _utf8_values(value: Any) -> Any:
 
 def form_id(sha256: str, form_index: int) -> str:
     return f"{sha256[:16]}-{form_index}"
+
+
+def finding_id(
+    fid: str, rule_id: str, indicator_seq: int | None, fund_line_seq: int | None, fields: Iterable[str]
+) -> str:
+    """``{form_id}-{rule_id}-{hash}``: the hash (8 hex digits) of where the finding is — the
+    indicator's seq, the fund line's seq, the fields it names — so it does not depend on how many
+    other findings the form has. ``unique_ids`` disambiguates a rule that fires twice at one place."""
+    where = f"{rule_id}|{'' if indicator_seq is None else indicator_seq}|"
+    where += f"{'' if fund_line_seq is None else fund_line_seq}|{','.join(fields)}"
+    return f"{fid}-{rule_id}-{hashlib.sha256(where.encode('utf-8')).hexdigest()[:8]}"
+
+
+def unique_ids(ids: Iterable[str]) -> list[str]:
+    """``ids`` in order, the second and later of an id that repeats suffixed ``-2``, ``-3`` …"""
+    seen: dict[str, int] = defaultdict(int)
+    out = []
+    for i in ids:
+        seen[i] += 1
+        out.append(i if seen[i] == 1 else f"{i}-{seen[i]}")
+    return out
 
 
 def provenance(refs: Refs) -> list[Row]:
@@ -197,13 +221,14 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
         )
     for field, seq, term in form_terms(form):
         out["terms"].append({**lineage, "field": field, "indicator_seq": seq, "term": term})
-    counters: dict[str, int] = defaultdict(int)
-    for finding in cf.findings:
-        counters[finding.rule_id] += 1
+    ids = unique_ids(
+        finding_id(fid, f.rule_id, f.indicator_seq, f.fund_line_seq, f.fields) for f in cf.findings
+    )
+    for finding, fnd_id in zip(cf.findings, ids, strict=True):
         out["findings"].append(
             {
                 **common,
-                "finding_id": f"{fid}-{finding.rule_id}-{counters[finding.rule_id]}",
+                "finding_id": fnd_id,
                 "rule_id": finding.rule_id,
                 "severity": finding.severity,
                 "message": finding.message,

@@ -48,9 +48,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pipeline.dataset import duplicates
 from pipeline.dataset.atomic import fsync_dir, write_synced
 from schemas.errors import DatasetError, dataset_failure
-from schemas.tables import KEYS, SCHEMA_VERSION, TABLES
+from schemas.tables import KEYS, LEDGERS, SCHEMA_VERSION, TABLES
 
 log = logging.getLogger(__name__)
 
@@ -289,9 +290,18 @@ class Dataset:
         for table in TABLES:
             if table == "sources":
                 continue
-            kept = _carry_over(old, table, drop, stage, number)
+            # a ledger (the reviews) keeps every row whatever is re-ingested
+            kept = _carry_over(old, table, [] if table in LEDGERS else drop, stage, number)
             added = _write_table(stage, table, new.get(table), number)
             files[table] = sorted(kept + added)
+        added_forms = new.get("forms")
+        _link_duplicates(
+            stage,
+            old,
+            files,
+            number,
+            changed=bool(drop) or (added_forms is not None and added_forms.num_rows > 0),
+        )
         files["sources"] = _write_table(stage, "sources", sources, number, allow_empty=True)
         manifest = Manifest(SCHEMA_VERSION, profile, number, files)
         write_synced(stage / MANIFEST, manifest.to_json().encode("utf-8"))
@@ -334,11 +344,64 @@ def _read_manifest(path: Path, root: Path) -> Manifest:
     return m
 
 
+def _is_duplicates_file(rel: str) -> bool:
+    return rel.startswith(f"findings/{duplicates.FILE_STEM}")
+
+
+def _link_duplicates(
+    stage: Path, old: Snapshot | None, files: dict[str, list[str]], number: int, *, changed: bool
+) -> None:
+    """``forms.duplicate_of`` and the DUPLICATE_FORM findings over every form of the new version
+    (``pipeline.dataset.duplicates``): a forms file whose links change is rewritten, the others
+    stay hard links; the findings file of the duplicates is rewritten when it changes. A commit
+    that adds and drops no forms (a review) changes no link: it keeps the old file as it is."""
+    columns = [*duplicates.COLUMNS, "duplicate_of"]
+    parts = {rel: _read_file(stage / rel, "forms", columns) for rel in files.get("forms", [])}
+    rows = [r for t in parts.values() for r in t.to_pylist()]
+    linked = duplicates.links(rows)
+    for rel, part in parts.items():
+        if duplicates.relinked(part, linked, check_only=True) is None:
+            continue
+        changed = True
+        table = duplicates.relinked(_read_file(stage / rel, "forms", None), linked)
+        assert table is not None
+        (stage / rel).unlink()
+        files["forms"][files["forms"].index(rel)] = _write_file(stage, "forms", table, f"part-{number:06d}-d")
+    before = [r for r in (old.manifest.files.get("findings", []) if old else []) if _is_duplicates_file(r)]
+    found: pa.Table | None = None
+    if changed or len(before) > 1:
+        ids = pa.array(list(linked), pa.string())
+        where: dict[str, list[dict[str, object]]] = {}
+        for rel in files["forms"]:
+            t = _read_file(stage / rel, "forms", ["form_id", "provenance"])
+            for r in t.filter(pc.is_in(t.column("form_id"), value_set=ids)).to_pylist():
+                where[r["form_id"]] = r["provenance"] or []
+        found = duplicates.findings(rows, linked, where)
+    if (
+        old
+        and len(before) == 1
+        and (found is None or _read_file(old.root / before[0], "findings", None).equals(found))
+    ):
+        dst = stage / before[0]
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(old.root / before[0], dst)
+        except OSError:
+            shutil.copy2(old.root / before[0], dst)
+        files["findings"].append(before[0])
+    elif found is not None and found.num_rows:
+        files["findings"].append(_write_file(stage, "findings", found, f"{duplicates.FILE_STEM}{number:06d}"))
+    files["findings"].sort()
+    files["forms"].sort()
+
+
 def _carry_over(old: Snapshot | None, table: str, drop: list[str], stage: Path, number: int) -> list[str]:
     if old is None:
         return []
     out: list[str] = []
     for rel in old.manifest.files.get(table, []):
+        if _is_duplicates_file(rel):
+            continue  # recomputed over the new version (_link_duplicates)
         src = old.root / rel
         if drop:
             shas = _read_file(src, table, ["source_sha256"]).column(0)

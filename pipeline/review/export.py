@@ -1,239 +1,62 @@
-"""The dataset as one Excel workbook that auditors can filter (``jixiao export DIR --xlsx FILE``).
+"""The dataset as an audit working paper in Excel (``jixiao export DIR --xlsx FILE``).
 
-One sheet per table — 表单 (forms), 资金 (funds), 指标 (indicators), 问题 (findings), 文件 (sources) —
-plus 字段说明, which maps every Chinese header to its dataset column. The sheets that describe a
-form start with the form's 项目名称 / 主管部门 / 实施单位 / 年度 and its 表单ID, so a filtered sheet
-reads without joins. Each sheet has a frozen header row, an auto-filter over all its rows and
-column widths from its content (CJK characters count double; capped, long text wrapped).
+Sheets, in order: 汇总 (by department and by year: forms, projects counted once, errors,
+warnings, needs_review, average score and execution rate, findings reviewed), 问题 (the findings,
+sorted by department, severity and form, each linked to its form's row in 表单 and located as
+printed — page, table, row, column label — with the 复核状态 / 复核意见 / 复核人 columns that
+``jixiao review DIR --from-xlsx FILE`` reads back), 表单, 资金, 指标, 文件, 复核记录 (the reviews
+ledger, stale decisions included) and 字段说明 (every header → its dataset column).
+
+Everything a person reads is Chinese (错误/提示, 年度资金总额, 已跳过, the reasons); the codes are
+kept in trailing columns (表单ID, 规则代码, 问题ID …) for machines. Every sheet freezes its header
+row and first column, has an auto-filter, row heights that fit wrapped text, and prints landscape,
+fit to the page width, with the header row repeated on every page.
 
 Values keep their types: money, weights, scores, rates and indicator values are numeric cells
-(written from the exact decimals; rates are ratios shown as percentages), integers are integers,
-nulls are empty cells. ``provenance`` is left out; lists are joined with "；".
+(rates are ratios shown as percentages), nulls are empty cells. A submitted form is untrusted
+input: every text is a string cell, never a formula or an error value, and a text a spreadsheet
+would run as a formula (``pipeline.review.display.FORMULA_STARTS``) also gets ``quotePrefix``.
+Control and format characters are shown as ``⟨U+202E⟩``; a text beyond Excel's 32,767
+characters is cut, ending in "…".
 
-A submitted form is untrusted input: every text is written as a string cell, never a formula (nor
-an error value such as ``#N/A``), and a text that a spreadsheet would run as a formula (see
-``pipeline.review.display.FORMULA_STARTS``) also gets the ``quotePrefix`` style, so Excel keeps it text when
-the cell is edited. The text itself is unchanged, except characters an .xlsx file cannot hold
-(C0 control characters other than tab, LF and CR become U+FFFD) and text beyond Excel's 32,767
-characters per cell (cut, ending in "…").
-
-The workbook is streamed (openpyxl write-only mode) to a temporary file beside ``out`` and renamed
-into place, so a failed export never leaves half a file.
+The workbook is streamed (``pipeline.review.xlsx``, a few string operations a cell) to a temporary
+file beside ``out`` and renamed into place, so a failed export never leaves half a file; a
+progress bar goes to stderr on a terminal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import datetime as dt
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
-from enum import Enum
 from pathlib import Path
 from typing import Any, Final
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
-from openpyxl.utils import get_column_letter
+from tqdm import tqdm
 
-from parsers.numbers import plain
 from pipeline.dataset.atomic import atomic_path
+from pipeline.dataset.reviews import Decision, decisions
 from pipeline.dataset.writer import Dataset, Snapshot
-from pipeline.review.display import FORMULA_STARTS, block_width, visible
+from pipeline.review import workpaper as wp
+from pipeline.review.display import FORMULA_STARTS, visible
+from pipeline.review.sheets import (
+    FIELDS_SHEET,
+    MAX_CELL_CHARS,
+    MAX_ROWS,
+    PROJECT,
+    SHEETS,
+    SUMMARY_SHEET,
+    Column,
+    Kind,
+    Sheet,
+)
+from pipeline.review.xlsx import LETTERS, QUOTED, Cell, Height, SheetSpec, Style, Workbook
 from schemas.errors import DatasetError
-from schemas.rules import SEVERITY_ZH
+from schemas.rules import RULES
+from schemas.statuses import REVIEW_STATUS_ZH, STALE_ZH
 from schemas.tables import Row
-
-
-class Kind(Enum):
-    TEXT = "text"  # one line; wrapped only where longer than the column
-    LONG = "long"  # goals, messages, notes: always wrapped in a wider column
-    LIST = "list"  # a list of texts, joined with "；" and wrapped
-    INT = "int"
-    MONEY = "money"  # decimal 万元
-    SCORE = "score"  # weights and scores
-    RATE = "rate"  # a ratio (0.94), shown as a percentage
-    VALUE = "value"  # indicator values, expected/actual of a finding
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    #: ``column`` of the sheet's own table, or ``forms.column`` (joined by ``form_id``).
-    field: str
-    header: str
-    kind: Kind = Kind.TEXT
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Sheet:
-    name: str
-    table: str
-    columns: tuple[Column, ...]
-    #: Columns ordering the rows within a form (after the form order) or, for sources, overall.
-    order: tuple[str, ...]
-
-
-_FORM = (
-    Column("forms.project_name", "项目名称"),
-    Column("forms.department", "主管部门"),
-    Column("forms.implementing_unit", "实施单位"),
-    Column("year", "年度", Kind.INT),
-    Column("form_id", "表单ID", note="文件sha256前缀-文件内序号"),
-)
-_TRAILER = (
-    Column("forms.source_path", "文件路径"),
-    Column("source_sha256", "文件SHA256"),
-)
-
-SHEETS: Final[tuple[Sheet, ...]] = (
-    Sheet(
-        "表单",
-        "forms",
-        (
-            Column("project_name", "项目名称"),
-            Column("department", "主管部门"),
-            Column("implementing_unit", "实施单位"),
-            Column("year", "年度", Kind.INT),
-            Column("form_id", "表单ID", note="文件sha256前缀-文件内序号"),
-            Column("needs_review", "需复核", note="读取时不能确定的表单（原因见“复核原因”），排在最前"),
-            Column("review_reasons", "复核原因", Kind.LIST),
-            Column("total_score_reported", "总分(填报)", Kind.SCORE),
-            Column("total_score_computed", "总分(计算)", Kind.SCORE),
-            Column("grade_reported", "等级(填报)"),
-            Column("grade_computed", "等级(计算)"),
-            Column("n_errors", "错误数", Kind.INT),
-            Column("n_warnings", "提示数", Kind.INT),
-            Column("n_indicators", "指标数", Kind.INT),
-            Column("exec_weight", "预算执行率分值", Kind.SCORE),
-            Column("exec_score", "预算执行率得分", Kind.SCORE),
-            Column("exec_rate_computed", "预算执行率(计算)", Kind.RATE),
-            Column("total_weight_reported", "总分值(填报)", Kind.SCORE),
-            Column("total_weight_computed", "总分值(计算)", Kind.SCORE),
-            Column("goal_expected", "年度总体目标(预期)", Kind.LONG),
-            Column("goal_actual", "总体目标实际完成情况", Kind.LONG),
-            Column("match_warnings", "识别提示", Kind.LIST),
-            Column("money_unit", "原表金额单位", note="资金表的金额一律换算为万元"),
-            Column("title_raw", "表头(原文)"),
-            Column("format", "格式"),
-            Column("profile", "规则口径"),
-            Column("form_index", "文件内序号", Kind.INT),
-            Column("source_path", "文件路径"),
-            Column("source_sha256", "文件SHA256"),
-        ),
-        ("source_path", "form_index"),
-    ),
-    Sheet(
-        "资金",
-        "funds",
-        (
-            *_FORM,
-            Column("line_seq", "行号", Kind.INT),
-            Column("label_raw", "资金来源(原文)"),
-            Column(
-                "line",
-                "资金类别",
-                note="total=年度资金总额, fiscal=财政拨款, carryover=上年结转, other=其他资金",
-            ),
-            Column("budget_initial", "年初预算数(万元)", Kind.MONEY),
-            Column("budget_full_year", "全年预算数(万元)", Kind.MONEY),
-            Column("executed", "全年执行数(万元)", Kind.MONEY),
-            Column("weight", "分值", Kind.SCORE),
-            Column("score", "得分", Kind.SCORE),
-            Column("rate_reported", "执行率(填报)", Kind.RATE),
-            Column("rate_computed", "执行率(计算)", Kind.RATE),
-            Column("budget_initial_raw", "年初预算数(原文)"),
-            Column("budget_full_year_raw", "全年预算数(原文)"),
-            Column("executed_raw", "全年执行数(原文)"),
-            Column("weight_raw", "分值(原文)"),
-            Column("score_raw", "得分(原文)"),
-            Column("rate_raw", "执行率(原文)"),
-            *_TRAILER,
-        ),
-        ("line_seq",),
-    ),
-    Sheet(
-        "指标",
-        "indicators",
-        (
-            *_FORM,
-            Column("seq", "序号", Kind.INT),
-            Column("level1", "一级指标"),
-            Column("level2", "二级指标"),
-            Column("level3", "三级指标"),
-            Column("target_raw", "年度指标值(原文)"),
-            Column("actual_raw", "实际完成值(原文)"),
-            Column("weight", "分值", Kind.SCORE),
-            Column("score", "得分", Kind.SCORE),
-            Column("deviation_note", "偏差原因分析及改进措施", Kind.LONG),
-            Column("level1_points", "一级指标分值", Kind.SCORE),
-            Column("target_kind", "指标值类型", note="number/range/text/blank"),
-            Column("target_op", "指标值运算符"),
-            Column("target_value", "指标值", Kind.VALUE),
-            Column("target_value_max", "指标值上限", Kind.VALUE, note="区间（如1-12月）的上限"),
-            Column("target_unit", "指标值单位"),
-            Column("actual_kind", "完成值类型", note="number/range/text/blank"),
-            Column("actual_op", "完成值运算符"),
-            Column("actual_value", "完成值", Kind.VALUE),
-            Column("actual_value_max", "完成值上限", Kind.VALUE, note="区间的上限"),
-            Column("actual_unit", "完成值单位"),
-            Column("level1_raw", "一级指标(原文)"),
-            Column("level2_raw", "二级指标(原文)"),
-            Column("level3_raw", "三级指标(原文)"),
-            Column("weight_raw", "分值(原文)"),
-            Column("score_raw", "得分(原文)"),
-            Column("nature_raw", "指标性质(原文)"),
-            Column("unit_raw", "度量单位(原文)"),
-            Column("target_note", "指标值说明(原文)"),
-            *_TRAILER,
-        ),
-        ("seq",),
-    ),
-    Sheet(
-        "问题",
-        "findings",
-        (
-            *_FORM,
-            Column("rule_id", "规则", note="jixiao rules 列出全部规则"),
-            Column("severity", "级别", note=", ".join(f"{k}={v}" for k, v in SEVERITY_ZH.items())),
-            Column("message", "说明", Kind.LONG),
-            Column("indicator_seq", "指标序号", Kind.INT, note="对应 指标 表的 序号"),
-            Column("fund_line", "资金类别"),
-            Column("fund_line_seq", "资金行号", Kind.INT, note="对应 资金 表的 行号"),
-            Column("fields", "涉及字段", Kind.LIST),
-            Column("expected", "期望值", Kind.VALUE, note="按规则计算或规定的值（比率为小数）"),
-            Column("actual", "实际值", Kind.VALUE, note="表中填报或合计的值（比率为小数）"),
-            Column("profile", "规则口径"),
-            Column("finding_id", "问题ID"),
-            *_TRAILER,
-        ),
-        ("finding_id",),
-    ),
-    Sheet(
-        "文件",
-        "sources",
-        (
-            Column("source_path", "文件路径"),
-            Column("format", "格式"),
-            Column("status", "状态", note="ok/partial/failed/skipped"),
-            Column("error_code", "原因代码"),
-            Column("error", "说明", Kind.LONG),
-            Column("forms_found", "表单数", Kind.INT),
-            Column("skipped_parts", "跳过部分", Kind.LIST),
-            Column("warnings", "提示", Kind.LIST),
-            Column("n_pages", "页数", Kind.INT),
-            Column("size_bytes", "大小(字节)", Kind.INT),
-            Column("duplicate_of", "重复于"),
-            Column("source_sha256", "文件SHA256"),
-            Column("schema_version", "数据版本"),
-        ),
-        ("source_path",),
-    ),
-)
-FIELDS_SHEET: Final = "字段说明"
-
-#: Excel's limits: characters in a cell, rows in a sheet.
-MAX_CELL_CHARS: Final = 32_767
-MAX_ROWS: Final = 1_048_576
 
 _KIND_NOTES: Final = {
     Kind.MONEY: "万元（数值，最多6位小数）",
@@ -241,106 +64,190 @@ _KIND_NOTES: Final = {
     Kind.LIST: "多项以“；”分隔",
 }
 _WRAPPED: Final = (Kind.LONG, Kind.LIST)
-_CAPS: Final = {Kind.LONG: 60, Kind.LIST: 60}
+_CAPS: Final = {Kind.LONG: 60, Kind.LIST: 50}
 _CAP: Final = 40
 _MIN_WIDTH: Final = 6
 _PAD: Final = 2
 _LINE_HEIGHT: Final = 15  # points, one line of the default 11 pt font
 _MAX_ROW_HEIGHT: Final = 409  # Excel's limit
+_NUMBER_STYLES: Final = {Kind.INT: Style.INT, Kind.MONEY: Style.MONEY, Kind.RATE: Style.RATE}
+_SEVERITY_RANK: Final = {"error": 0, "warning": 1}
+_RULE_RANK: Final = {r.id: i for i, r in enumerate(RULES)}
 
 
-# Cell styles are registered as named styles: assigning one by name is cheap (building a style
-# per cell hashes fonts and alignments, a third of the export time).
-_TOP: Final = Alignment(vertical="top")
-_STYLES: Final[dict[str, dict[str, Any]]] = {
-    "jixiao 表头": {
-        "font": Font(bold=True),
-        "fill": PatternFill("solid", fgColor="DDEBF7"),
-        "alignment": Alignment(vertical="center"),
-    },
-    "jixiao 文本": {"alignment": _TOP},
-    "jixiao 换行": {"alignment": Alignment(vertical="top", wrap_text=True)},
-    "jixiao 数值": {"alignment": _TOP},  # General: weights, scores, indicator values as printed
-    "jixiao 整数": {"alignment": _TOP, "number_format": "0"},
-    # 2 to 6 decimals: every 分 of a 元 amount, in 万元
-    "jixiao 金额": {"alignment": _TOP, "number_format": "#,##0.00####"},
-    # a ratio has 6 decimals: up to 4 after the percent's decimal point
-    "jixiao 比率": {"alignment": _TOP, "number_format": "0.00##%"},
-}
-_HEADER, _TEXT, _WRAP, _NUMBER = "jixiao 表头", "jixiao 文本", "jixiao 换行", "jixiao 数值"
-_NUMBER_STYLES: Final = {Kind.INT: "jixiao 整数", Kind.MONEY: "jixiao 金额", Kind.RATE: "jixiao 比率"}
-
-def write_xlsx(root: Path, out: Path) -> dict[str, int]:
-    """Write the dataset at ``root`` as an .xlsx workbook to ``out``; returns the data rows per
-    sheet (表单, 资金, 指标, 问题, 文件 — as many as the tables have rows)."""
-    data = _sheet_rows(Dataset(root).open())
+def write_xlsx(root: Path, out: Path, *, progress: bool | None = None) -> dict[str, int]:
+    """Write the dataset at ``root`` as the working paper to ``out``; returns the data rows per
+    sheet (问题, 表单, 资金, 指标, 文件, 复核记录). ``progress``: a bar on stderr (None: on a
+    terminal)."""
+    snapshot = Dataset(root).open()
+    data = sheet_rows(snapshot)
     for sheet in SHEETS:
         if len(data[sheet.name]) >= MAX_ROWS:
             raise DatasetError(
                 f"{sheet.name} ({sheet.table}) has {len(data[sheet.name]):,} rows; an Excel sheet holds "
                 f"at most {MAX_ROWS - 1:,}: query the dataset instead (jixiao query … --csv)"
             )
-
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "jixiao"
-    wb.properties.title = "项目支出绩效自评表"
-    for style, attributes in _STYLES.items():
-        wb.add_named_style(NamedStyle(style, **attributes))
-    for sheet in SHEETS:
-        _write_sheet(wb, sheet.name, sheet.columns, data[sheet.name])
-    _write_sheet(wb, FIELDS_SHEET, _FIELDS_COLUMNS, _field_rows())
-
-    with atomic_path(Path(out)) as tmp:
-        wb.save(tmp)
+    total = sum(len(v) for v in data.values())
+    disable = None if progress is None else not progress
+    with (
+        tqdm(total=total, unit="行", desc="导出工作簿", file=sys.stderr, disable=disable, leave=False) as bar,
+        atomic_path(Path(out)) as tmp,
+    ):
+        wb = Workbook(tmp, "项目支出绩效自评表 复核底稿")
+        _write_summary(wb, data)
+        for sheet in SHEETS:
+            through = (
+                [c.header for c in sheet.columns].index(sheet.print_through) + 1
+                if sheet.print_through
+                else None
+            )
+            _write_sheet(wb, sheet.name, sheet.columns, data[sheet.name], bar.update, through)
+        _write_sheet(wb, FIELDS_SHEET, _FIELDS_COLUMNS, _field_rows(), None)
+        wb.close()
     return {sheet.name: len(data[sheet.name]) for sheet in SHEETS}
 
 
 # ---------------------------------------------------------------------------------- the rows
 def _own_columns(sheet: Sheet) -> list[str]:
-    own = [c.field for c in sheet.columns if not c.field.startswith("forms.")]
-    return list(dict.fromkeys([*own, *sheet.order]))
+    return list(dict.fromkeys(c.field for c in sheet.columns if not c.field.startswith(("forms.", "~"))))
 
 
-def _sheet_rows(ds: Snapshot) -> dict[str, list[Row]]:
-    by_table = {s.table: s for s in SHEETS}
-    forms_sheet = by_table["forms"]
-    forms = ds.read("forms", _own_columns(forms_sheet)).to_pylist()
-    forms.sort(key=lambda r: (not r.get("needs_review"), *(_sort_key(r.get(k)) for k in forms_sheet.order)))
-    for r in forms:
-        r["needs_review"] = "是" if r.get("needs_review") else "否"
-    rank = {r["form_id"]: i for i, r in enumerate(forms)}
-    joined = {
-        r["form_id"]: {f"forms.{k}": r.get(k) for k in ("project_name", "department", "implementing_unit")}
-        | {"forms.source_path": r.get("source_path")}
-        for r in forms
-    }
-    out: dict[str, list[Row]] = {forms_sheet.name: forms}
-    for sheet in SHEETS:
-        if sheet.table == "forms":
-            continue
-        rows = ds.read(sheet.table, _own_columns(sheet)).to_pylist()
-        if sheet.table == "sources":
-            rows.sort(key=lambda r: tuple(_sort_key(r.get(k)) for k in sheet.order))
-        else:
-            for r in rows:
-                r.update(joined.get(r["form_id"], {}))
-            rows.sort(
-                key=lambda r: (
-                    rank.get(r["form_id"], len(rank)),
-                    r["form_id"],
-                    *(_sort_key(r.get(k)) for k in sheet.order),
-                )
-            )
-        out[sheet.name] = rows
-    return out
-
-
-def _sort_key(value: Any) -> tuple[bool, Any]:
+def _key(value: Any) -> tuple[bool, Any]:
     return (value is None, value if value is not None else 0)
 
 
+def sheet_rows(snapshot: Snapshot) -> dict[str, list[Row]]:
+    """Every sheet's rows (dicts by ``Column.field``), sorted, with the derived values."""
+    by_table = {s.table: s for s in SHEETS}
+    forms = snapshot.read("forms", _own_columns(by_table["forms"])).to_pylist()
+    forms.sort(
+        key=lambda r: (
+            not r.get("needs_review"),
+            r.get("department") or "\uffff",
+            r.get("project_name") or "\uffff",
+            r["source_path"],
+            r["form_index"],
+        )
+    )
+    path_of = {r["form_id"]: r["source_path"] for r in forms}
+    row_of = {r["form_id"]: n for n, r in enumerate(forms, 2)}
+    for r in forms:
+        r["~duplicate_path"] = path_of.get(r["duplicate_of"]) if r.get("duplicate_of") else None
+    joined = {
+        r["form_id"]: {
+            "forms.project_name": r.get("project_name"),
+            "forms.department": r.get("department"),
+            "forms.implementing_unit": r.get("implementing_unit"),
+            "forms.source_path": r["source_path"],
+            "~form_link": f"'表单'!A{row_of[r['form_id']]}",
+        }
+        for r in forms
+    }
+    rank = {r["form_id"]: i for i, r in enumerate(forms)}
+    out: dict[str, list[Row]] = {"表单": forms}
+    for table, order in (("funds", "line_seq"), ("indicators", "seq")):
+        rows = snapshot.read(table, _own_columns(by_table[table])).to_pylist()
+        for r in rows:
+            r.update(joined.get(r["form_id"], {}))
+        rows.sort(key=lambda r: (rank.get(r["form_id"], len(rank)), r["form_id"], _key(r.get(order))))
+        out[by_table[table].name] = rows
+    out["问题"] = _findings(snapshot, by_table["findings"], forms, joined, out)
+    sources = snapshot.read("sources", _own_columns(by_table["sources"])).to_pylist()
+    sources.sort(key=lambda r: r["source_path"])
+    out["文件"] = sources
+    out["复核记录"] = _ledger(snapshot)
+    return out
+
+
+def _findings(
+    snapshot: Snapshot, sheet: Sheet, forms: list[Row], joined: dict[str, Row], done: dict[str, list[Row]]
+) -> list[Row]:
+    rows: list[Row] = snapshot.read("findings", [*_own_columns(sheet), "provenance"]).to_pylist()
+    names: dict[tuple[str, str, int], str] = {}
+    for r in done["指标"]:
+        if r.get("level3"):
+            names[(r["form_id"], "i", r["seq"])] = r["level3"]
+    for r in done["资金"]:
+        names[(r["form_id"], "f", r["line_seq"])] = r["label_raw"]
+    labels = wp.read_labels(snapshot, {r["form_id"] for r in rows})
+    decided = decisions(snapshot)
+    form_key = {
+        f["form_id"]: (
+            f.get("department") or "\uffff",
+            f.get("project_name") or "\uffff",
+            f["source_path"],
+            f["form_index"],
+        )
+        for f in forms
+    }
+    for r in rows:
+        r.update(joined.get(r["form_id"], {}))
+        fid = r["form_id"]
+        name = (
+            names.get((fid, "i", r["indicator_seq"]))
+            if r["indicator_seq"] is not None
+            else names.get((fid, "f", r["fund_line_seq"]))
+            if r["fund_line_seq"] is not None
+            else None
+        )
+        r["~location"] = wp.location(r.pop("provenance"), labels, fid, name)
+        d = decided.get(r["finding_id"])
+        if d is not None:
+            r.update(_review_values(d))
+    rows.sort(
+        key=lambda r: (
+            form_key.get(r["form_id"], ("\uffff",))[0],
+            _SEVERITY_RANK.get(r["severity"], 2),
+            form_key.get(r["form_id"], ("\uffff", "", "", 0)),
+            r["form_id"],
+            _key(r.get("indicator_seq")),
+            _key(r.get("fund_line_seq")),
+            _RULE_RANK.get(r["rule_id"], len(_RULE_RANK)),
+            r["finding_id"],
+        )
+    )
+    return rows
+
+
+def _at(d: dt.datetime) -> str:
+    return d.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _review_values(d: Decision) -> Row:
+    return {
+        "~review_status": d.status_zh,
+        "~review_note": d.note,
+        "~review_by": d.by,
+        "~review_at": _at(d.at),
+    }
+
+
+def _ledger(snapshot: Snapshot) -> list[Row]:
+    rows: list[Row] = snapshot.read("reviews").to_pylist()
+    latest = decisions(snapshot)
+    for r in rows:
+        d = latest[r["finding_id"]]
+        if d.stale:
+            state = STALE_ZH
+        elif d.at == r["at"]:
+            state = "有效"
+        else:
+            state = "已被后来的复核取代"
+        rule = wp.rule_zh(r["rule_id"])
+        r.update(
+            {
+                "~rule": rule,
+                "~status": REVIEW_STATUS_ZH.get(r["status"], r["status"]),
+                "~at": _at(r["at"]),
+                "~state": state,
+            }
+        )
+    rows.sort(key=lambda r: (r["source_path"], r["finding_id"], r["at"]))
+    return rows
+
+
 # ---------------------------------------------------------------------------------- the cells
-def _text(value: str) -> str:
+def text(value: str) -> str:
     """``value`` as a cell can hold it and a person can see it: control, bidi and other invisible
     characters shown as ``⟨U+202E⟩`` (line feeds kept); at most 32,767 characters."""
     value = visible(value, newlines=True)
@@ -349,80 +256,181 @@ def _text(value: str) -> str:
     return value
 
 
-def _text_cell(ws: Any, text: str, style: str) -> Any:
-    cell = WriteOnlyCell(ws, text)
-    # openpyxl makes "=…" a formula and "#N/A" an error value: submitted text is never either.
-    cell.data_type = "s"
-    cell.style = style
-    if text.startswith(FORMULA_STARTS):
-        cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-    return cell
+def _width1(line: str) -> int:
+    """Display width of one line, CJK characters double: (UTF-8 bytes + characters) / 2 is
+    exact for ASCII and for 3-byte CJK, near enough for the rest, and runs at C speed."""
+    return len(line) if line.isascii() else (len(line.encode("utf-8", "surrogatepass")) + len(line)) // 2
 
 
-def _display(value: Any, kind: Kind) -> str | None:
-    """The cell's text (numbers roughly as shown), or None for an empty cell."""
+def _width(t: str) -> int:
+    return max(map(_width1, t.split("\n"))) if "\n" in t else _width1(t)
+
+
+def _lines(t: str, width: int) -> int:
+    """How many lines ``t`` wraps to in a column ``width`` characters wide (an estimate, on the
+    high side: fonts differ, and a line breaks before a word that does not fit)."""
+    usable = max(1, width * 9 // 10)
+    return sum(max(1, -(-_width1(line) // usable)) for line in t.split("\n"))
+
+
+def _display(value: Any, col: Column) -> Any:
+    """The cell's value: a text made visible, a number as it is, or None."""
+    if col.show is not None:
+        value = col.show(value)
     if value is None:
         return None
-    if kind is Kind.LIST:
+    if isinstance(value, list):
         joined = "；".join(v for v in value if v)
-        return _text(joined) if joined else None
+        return text(joined) if joined else None
     if isinstance(value, str):
-        return _text(value) if value else None
-    if kind is Kind.RATE:
-        return f"{Decimal(value) * 100:.4f}".rstrip("0").rstrip(".") + "%"
+        return text(value) if value else None
+    if isinstance(value, bool):
+        return wp.YES_NO[value]
+    return value
+
+
+def _number_width(value: Any, kind: Kind) -> int:
     if kind is Kind.MONEY:
-        whole, _, frac = f"{Decimal(value):,.6f}".partition(".")
-        return f"{whole}.{frac.rstrip('0'):0<2}"
-    if isinstance(value, Decimal):
-        return plain(value)
-    return str(value)
+        return len(f"{value:,.2f}")
+    if kind is Kind.RATE:
+        return 8
+    return len(str(value.normalize()) if isinstance(value, Decimal) else str(value))
 
 
-def _lines(text: str, width: int) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` characters wide: an estimate, on the
-    high side (fonts differ, and a line breaks before a word that does not fit)."""
-    usable = max(1, width * 9 // 10)
-    return sum(max(1, -(-block_width(line) // usable)) for line in text.split("\n"))
+#: Rows measured for the column widths (the widths are capped, so a sample reaches them).
+_SAMPLE: Final = 2000
 
 
-def _write_sheet(wb: Any, name: str, columns: Sequence[Column], rows: list[Row]) -> None:
-    ws = wb.create_sheet(name)
-    shown = [[_display(r.get(c.field), c.kind) for c in columns] for r in rows]
-    measured = [[0 if t is None else block_width(t) for t in texts] for texts in shown]
+def _converter(col: Column) -> Callable[[Any], Any]:
+    """The function from a dataset value to the cell's value (``_display``, specialised)."""
+    if col.show is not None or col.kind is Kind.LIST:
+        return lambda v: _display(v, col)
+
+    def plain(v: Any) -> Any:
+        if v is None or v == "":
+            return None
+        if v.__class__ is str:
+            return v if v.isprintable() and len(v) <= MAX_CELL_CHARS else text(v)
+        return _display(v, col)
+
+    return plain
+
+
+def _write_sheet(
+    wb: Workbook,
+    name: str,
+    columns: Sequence[Column],
+    rows: list[Row],
+    step: Callable[[int], Any] | None,
+    print_columns: int | None = None,
+) -> None:
+    fields = [c.field for c in columns]
+    convert = [_converter(c) for c in columns]
+
+    def shown(r: Row) -> list[Any]:
+        return [f(r.get(k)) for f, k in zip(convert, fields, strict=True)]
+
+    sample = [shown(r) for r in rows[:_SAMPLE]]
     widths: list[int] = []
     for i, col in enumerate(columns):
-        content = max((m[i] for m in measured), default=0)
-        width = max(_MIN_WIDTH, block_width(col.header), min(content, _CAPS.get(col.kind, _CAP))) + _PAD
-        ws.column_dimensions[get_column_letter(i + 1)].width = width
-        widths.append(width)
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-    ws.append([_text_cell(ws, col.header, _HEADER) for col in columns])
+        content = 0
+        for values in sample:
+            v = values[i]
+            if v is not None:
+                content = max(content, _width(v) if isinstance(v, str) else _number_width(v, col.kind))
+        widths.append(max(_MIN_WIDTH, _width(col.header) + 1, min(content, _CAPS.get(col.kind, _CAP))) + _PAD)
+    links = [r.get("~form_link") for r in rows] if columns and columns[0] is PROJECT else None
+    spec = SheetSpec(
+        name,
+        widths,
+        print_columns=print_columns,
+        choices=(_index(columns, "~review_status"), tuple(REVIEW_STATUS_ZH.values()))
+        if any(c.field == "~review_status" for c in columns)
+        else None,
+    )
+    stream = (sample[n] if n < len(sample) else shown(r) for n, r in enumerate(rows))
+    cells = _cells(columns, widths, stream, len(rows), links, step)
+    wb.sheet(spec, [c.header for c in columns], cells, size_hint=len(rows))
 
-    for n, (r, texts, sizes) in enumerate(zip(rows, shown, measured, strict=True), 2):
+
+def _index(columns: Sequence[Column], field: str) -> int:
+    return next(i for i, c in enumerate(columns) if c.field == field)
+
+
+_S_TEXT, _S_WRAP = int(Style.TEXT), int(Style.WRAP)
+_S_QUOTED = {int(k): int(v) for k, v in QUOTED.items()}
+
+
+def _cells(
+    columns: Sequence[Column],
+    widths: list[int],
+    shown: Iterator[list[Any]],
+    count: int,
+    links: list[str | None] | None,
+    step: Callable[[int], Any] | None,
+) -> Iterator[list[Any]]:
+    wrapped = [c.kind in _WRAPPED for c in columns]
+    numeric = [int(_NUMBER_STYLES.get(c.kind, Style.NUMBER)) for c in columns]
+    usable = [w - _PAD for w in widths]
+    for n, values in enumerate(shown):
         cells: list[Any] = []
         lines = 1
-        for col, width, text, size in zip(columns, widths, texts, sizes, strict=True):
-            value = r.get(col.field)
-            if text is None:
+        for i, v in enumerate(values):
+            if v is None:
                 cells.append(None)
-            elif isinstance(value, (str, list)):
-                fits = size <= width - _PAD
-                wrap = col.kind in _WRAPPED or not fits
-                if wrap and (not fits or "\n" in text):
-                    lines = max(lines, _lines(text, width - _PAD))
-                cells.append(_text_cell(ws, text, _WRAP if wrap else _TEXT))
+            elif v.__class__ is str:
+                wide = _width(v) > usable[i]
+                wrap = wrapped[i] or wide
+                if wrap and (wide or "\n" in v):
+                    lines = max(lines, _lines(v, usable[i]))
+                style = _S_WRAP if wrap else _S_TEXT
+                if v.startswith(FORMULA_STARTS):
+                    style = _S_QUOTED[style]
+                cells.append((v, style))
             else:
-                cell = WriteOnlyCell(ws, value)
-                cell.style = _NUMBER_STYLES.get(col.kind, _NUMBER)
-                cells.append(cell)
+                cells.append((v, numeric[i]))
+        if links is not None and links[n] is not None and cells and cells[0] is not None:
+            first = cells[0][0]
+            cells[0] = Cell(
+                first, QUOTED[Style.LINK] if first.startswith(FORMULA_STARTS) else Style.LINK, links[n]
+            )
         if lines > 1:
             # Excel and LibreOffice do not fit row heights to wrapped text on opening a file.
-            ws.row_dimensions[n].height = min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines)
-        ws.append(cells)
+            cells.append(Height(min(_MAX_ROW_HEIGHT, _LINE_HEIGHT * lines)))
+        if step is not None and n % 1000 == 999:
+            step(1000)
+        yield cells
+    if step is not None:
+        step(count % 1000)
 
 
-# ---------------------------------------------------------------------------------- 字段说明
+# ---------------------------------------------------------------------------------- 汇总, 字段说明
+def _write_summary(wb: Workbook, data: dict[str, list[Row]]) -> None:
+    reviewed: dict[str, int] = defaultdict(int)
+    for r in data["问题"]:
+        if r.get("~review_status"):
+            reviewed[r["form_id"]] += 1
+    rows: list[list[Any]] = []
+    for values in wp.summary_rows(data["表单"], reviewed):
+        name, *head, score, rate, n_reviewed = values
+        shown = text(name)
+        rows.append(
+            [
+                (shown, QUOTED[Style.TEXT] if shown.startswith(FORMULA_STARTS) else Style.TEXT),
+                *head,
+                None if score is None else (score.quantize(Decimal("0.01")), Style.SCORE),
+                None if rate is None else (rate.quantize(Decimal("0.000001")), Style.RATE),
+                n_reviewed,
+            ]
+        )
+    rows.append([])
+    rows.append([(wp.SUMMARY_NOTE, Style.NOTE), Height(32)])
+    widths = [max(14, min(40, max((_width(r[0][0]) for r in rows[:-2]), default=0) + 2)), 12]
+    widths += [max(10, _width(h) + 2) for h in wp.SUMMARY_HEADER[2:]]
+    note = f"A{len(rows) + 1}:{LETTERS[len(wp.SUMMARY_HEADER) - 1]}{len(rows) + 1}"  # the last row
+    wb.sheet(SheetSpec(SUMMARY_SHEET, widths, autofilter=False, merges=(note,)), wp.SUMMARY_HEADER, rows)
+
+
 _FIELDS_COLUMNS: Final = (
     Column("sheet", "工作表"),
     Column("letter", "列"),
@@ -430,19 +438,39 @@ _FIELDS_COLUMNS: Final = (
     Column("field", "数据集字段", note="表.字段"),
     Column("note", "说明", Kind.LONG),
 )
+_DERIVED: Final = {
+    "~location": "由 findings.provenance 与 cells 的列标题得出",
+    "~duplicate_path": "由 forms.duplicate_of 得出",
+    "~review_status": "reviews（最新一条）",
+    "~review_note": "reviews.note（最新一条）",
+    "~review_by": "reviews.by（最新一条）",
+    "~review_at": "reviews.at（最新一条）",
+    "~rule": "由 reviews.rule_id 得出",
+    "~status": "由 reviews.status 得出",
+    "~at": "reviews.at",
+    "~state": "由 reviews 与 findings 得出",
+}
 
 
 def _field_rows() -> list[Row]:
+    from openpyxl.utils import get_column_letter
+
+    def field(sheet: Sheet, col: Column) -> str:
+        if col.field.startswith("~"):
+            return _DERIVED.get(col.field, "")
+        return col.field if col.field.startswith("forms.") else f"{sheet.table}.{col.field}"
+
     return [
         {
             "sheet": sheet.name,
             "letter": get_column_letter(i),
             "header": col.header,
-            "field": col.field if col.field.startswith("forms.") else f"{sheet.table}.{col.field}",
+            "field": field(sheet, col),
             "note": "；".join(
                 n
                 for n in (
                     "按 form_id 取自 forms" if col.field.startswith("forms.") else "",
+                    "中文显示，代码见后面的“…代码”列" if col.show is not None else "",
                     _KIND_NOTES.get(col.kind, ""),
                     col.note,
                 )

@@ -1,15 +1,23 @@
 """``jixiao show FILE``: one file read and checked in this process, each form drawn as it is on
-paper with the findings' numbers ⟨n⟩ on their cells (nothing is written to any dataset)."""
+paper with the findings' numbers ⟨n⟩ on their cells (nothing is written to any dataset).
+
+``--dataset DIR`` adds the auditors' decisions recorded in DIR (``jixiao review``) beside each
+finding, and lists the decisions about this file whose finding is gone (stale: the file was
+resubmitted without it) or not shown here (DUPLICATE_FORM is about the dataset)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 from parsers.formats.base import ParseOptions, Services
 from parsers.formats.detect import detect_format
+from pipeline.dataset.reviews import Decision, decisions
+from pipeline.dataset.rows import finding_id, form_id, unique_ids
+from pipeline.dataset.writer import Dataset
 from pipeline.extract import extract, refusal, sha256_of
 from pipeline.review.display import visible
 from pipeline.review.paper import Key, paper_tables
@@ -34,6 +42,8 @@ def show(args: argparse.Namespace) -> int:
         print(f"jixiao show: {name}: {refused[2]}", file=sys.stderr)
         return EXIT_FAILED
     profile = args.profile
+    dataset = getattr(args, "dataset", None)
+    decided = decisions(Dataset(dataset).open()) if dataset is not None else None
     with Services() as services:
         source = Source(str(path), sha256_of(data), len(data), fmt)
         result = extract(source, data, profile, ParseOptions(), services)
@@ -41,15 +51,56 @@ def show(args: argparse.Namespace) -> int:
     if result.status in ("failed", "skipped"):
         print(f"{name}: {result.status} ({result.error_code}): {visible(result.error or '')}")
         return EXIT_FAILED if result.status == "failed" else EXIT_OK
+    shown: set[str] = set()
     for cf in result.forms:
         if args.form is None or args.form == cf.form.form_index:
-            print(render_form(cf, color=color))
+            fid = form_id(source.sha256, cf.form.form_index)
+            print(render_form(cf, color=color, decided=decided, fid=fid))
+            shown.update(_ids(cf, fid))
+    if decided:
+        others = _other_decisions(decided, str(path), source.sha256, shown)
+        if others:
+            print("本文件的其他复核记录（问题不在本次读取结果中）：")
+            print("\n".join(f"  · {_decision_line(d)}：{visible(d.message)}" for d in others))
     for part in result.skipped:
         print(f"（跳过）{visible(part.describe())}")
     return EXIT_OK
 
 
-def render_form(cf: CheckedForm, *, color: bool = False) -> str:
+def _ids(cf: CheckedForm, fid: str) -> list[str]:
+    """The findings' ids, as the dataset writes them (``pipeline.dataset.rows``)."""
+    return unique_ids(
+        finding_id(fid, f.rule_id, f.indicator_seq, f.fund_line_seq, f.fields) for f in cf.findings
+    )
+
+
+def _decision_line(d: Decision) -> str:
+    who = f"，{d.by}" if d.by else ""
+    stale = "【已失效：问题已不存在】" if d.stale else ""
+    note = f"：{d.note}" if d.note else ""
+    return visible(f"{stale}复核 {d.status_zh}（{d.status}{who}，{d.at:%Y-%m-%d}）{note}")
+
+
+def _other_decisions(decided: dict[str, Decision], path: str, sha256: str, shown: set[str]) -> list[Decision]:
+    here = os.path.abspath(path)
+    return sorted(
+        (
+            d
+            for d in decided.values()
+            if d.finding_id not in shown
+            and (d.form_id.startswith(sha256[:16]) or os.path.abspath(d.source_path) == here)
+        ),
+        key=lambda d: (d.stale, d.finding_id),
+    )
+
+
+def render_form(
+    cf: CheckedForm,
+    *,
+    color: bool = False,
+    decided: dict[str, Decision] | None = None,
+    fid: str | None = None,
+) -> str:
     form = cf.form
     marks: dict[Key, list[int]] = defaultdict(list)
     for n, finding in enumerate(cf.findings, 1):
@@ -70,9 +121,13 @@ def render_form(cf: CheckedForm, *, color: bool = False) -> str:
         lines.append(render_table(paper_grid(table), color=color))
     if cf.findings:
         lines.append(f"发现问题 {len(cf.findings)} 项（⟨n⟩ 标在相关单元格上）：")
+        ids = _ids(cf, fid) if decided is not None and fid is not None else []
         for n, finding in enumerate(cf.findings, 1):
             where = "" if finding.refs else "（无对应单元格）"
             lines.append(f"  ⟨{n}⟩ [{SEVERITY_ZH[finding.severity]}] {visible(finding.message)}{where}")
+            d = decided.get(ids[n - 1]) if decided and ids else None
+            if d is not None:
+                lines.append(f"       ↳ {_decision_line(d)}")
     else:
         lines.append("未发现问题。")
     for warning in form.warnings:

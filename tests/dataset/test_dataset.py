@@ -20,7 +20,7 @@ from pipeline.dataset import writer as writer_mod
 from pipeline.dataset.writer import Dataset
 from schemas.errors import DatasetError
 from schemas.profiles import HUBEI, NATIONAL
-from schemas.tables import TABLES
+from schemas.tables import LEDGERS, TABLES
 from tests.conftest import PINNED_RULES, SAMPLES
 
 
@@ -35,6 +35,8 @@ def version(root: Path) -> Path:
 
 def test_tables_read_back_with_pyarrow_dataset(sample_dataset: Dataset) -> None:
     for name, schema in TABLES.items():
+        if name in LEDGERS:
+            continue  # empty until an auditor records a decision (tests/dataset/test_reviews.py)
         table = pads.dataset(version(sample_dataset.root) / name).to_table()  # as the README reads it
         assert table.num_rows > 0, name
         for field in schema:
@@ -46,10 +48,8 @@ def test_tables_read_back_with_pyarrow_dataset(sample_dataset: Dataset) -> None:
 def test_tables_read_back_with_duckdb(sample_dataset: Dataset) -> None:
     root = version(sample_dataset.root)
     con = duckdb.connect()
-    for name in TABLES:
-        con.execute(
-            f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{root}/{name}/*.parquet')"
-        )
+    for name in set(TABLES) - LEDGERS:
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{root}/{name}/*.parquet')")
     forms, indicators = con.execute("SELECT count(*), sum(n_indicators) FROM forms").fetchone()  # type: ignore[misc]
     assert forms >= 17
     assert con.execute("SELECT count(*) FROM indicators").fetchone() == (indicators,)

@@ -25,7 +25,14 @@ def _rows(tables: golden.Tables, path: str) -> dict[str, list[dict[str, Any]]]:
     fids = {f["form_id"] for f in tables.forms if f["source_sha256"] == src["source_sha256"]}
     out = {}
     for name in ("forms", "funds", "indicators", "findings"):
-        rows = [r for r in getattr(tables, name) if r["form_id"] in fids]
+        rows = [
+            r for r in getattr(tables, name) if r["form_id"] in fids and r.get("rule_id") != "DUPLICATE_FORM"
+        ]
+        if name == "forms":  # which other file holds the same project is the dataset's business
+            rows = [
+                {**r, "duplicate_of": None, "n_warnings": r["n_warnings"] - (r["duplicate_of"] is not None)}
+                for r in rows
+            ]
         out[name] = sorted(
             ({k: v for k, v in r.items() if k not in FILE_COLUMNS} for r in rows),
             key=lambda r: (

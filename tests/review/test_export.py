@@ -19,13 +19,13 @@ from pipeline.dataset.query import run_query
 from pipeline.dataset.rows import to_table
 from pipeline.dataset.writer import Dataset
 from pipeline.review.display import to_csv
-from pipeline.review.export import FIELDS_SHEET, MAX_CELL_CHARS, SHEETS, write_xlsx
+from pipeline.review.export import FIELDS_SHEET, MAX_CELL_CHARS, SHEETS, SUMMARY_SHEET, write_xlsx
 from schemas.errors import DatasetError
 from schemas.profiles import NATIONAL
 from schemas.tables import SCHEMA_VERSION, TABLES
 from tests.wordml import FUNDS_HEADER, FUNDS_ROWS, INDICATOR_HEADER, docx, p, table_rows
 
-DATA_SHEETS = ["表单", "资金", "指标", "问题", "文件"]
+DATA_SHEETS = ["问题", "表单", "资金", "指标", "文件", "复核记录"]
 SEED = "大同市建设工程事务中心经费"
 
 
@@ -62,7 +62,10 @@ def test_sheet_columns_are_dataset_columns() -> None:
     for sheet in SHEETS:
         for col in sheet.columns:
             table, _, name = col.field.rpartition(".")
-            assert name in TABLES[table or sheet.table].names, (sheet.name, col.field)
+            assert col.field.startswith("~") or name in TABLES[table or sheet.table].names, (
+                sheet.name,
+                col.field,
+            )
         headers = [c.header for c in sheet.columns]
         assert len(set(headers)) == len(headers), sheet.name
         assert "provenance" not in {c.field for c in sheet.columns}
@@ -73,14 +76,14 @@ def test_workbook_layout_and_counts(
 ) -> None:
     path, counts = sample_xlsx
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [*DATA_SHEETS, FIELDS_SHEET]
+    assert wb.sheetnames == [SUMMARY_SHEET, *DATA_SHEETS, FIELDS_SHEET]
     assert list(counts) == DATA_SHEETS
     for sheet in SHEETS:
         ws = wb[sheet.name]
         n = sample_dataset.read(sheet.table).num_rows
-        assert counts[sheet.name] == n > 0
+        assert counts[sheet.name] == n and (n > 0 or sheet.table == "reviews")
         assert ws.max_row == n + 1
-        assert ws.freeze_panes == "A2"
+        assert ws.freeze_panes == "B2"  # the header row and the first column
         last = openpyxl.utils.get_column_letter(len(sheet.columns))
         assert ws.auto_filter.ref == f"A1:{last}{n + 1}"
         assert [c.value for c in ws[1]] == [c.header for c in sheet.columns]
@@ -89,18 +92,103 @@ def test_workbook_layout_and_counts(
             for i in range(1, ws.max_column + 1)
         ]
         assert all(6 <= w <= 62 for w in widths), (sheet.name, widths)
-    for name in DATA_SHEETS[1:4]:  # funds, indicators, findings: readable without joins
-        assert [c.value for c in wb[name][1]][:5] == ["项目名称", "主管部门", "实施单位", "年度", "表单ID"]
+    for name in ("问题", "资金", "指标"):  # readable without joins; codes at the end
+        assert [c.value for c in wb[name][1]][:4] == ["项目名称", "主管部门", "实施单位", "年度"]
+        assert "表单ID" in [c.value for c in wb[name][1]][-8:]
     assert_no_formulas(wb)
 
     fields = records(wb[FIELDS_SHEET])
     assert {
         "工作表": "指标",
-        "列": "J",
+        "列": "I",
         "表头": "年度指标值(原文)",
         "数据集字段": "indicators.target_raw",
     }.items() <= (next(r for r in fields if r["表头"] == "年度指标值(原文)").items())
     assert len(fields) == sum(len(s.columns) for s in SHEETS)
+
+
+def test_the_workbook_is_a_working_paper(
+    sample_dataset: Dataset, sample_xlsx: tuple[Path, dict[str, int]]
+) -> None:
+    wb = openpyxl.load_workbook(sample_xlsx[0])
+    # 汇总 first: by department, by year, the total; projects counted once
+    summary = records(wb[SUMMARY_SHEET])
+    total = next(r for r in summary if r["汇总项"] == "合计")
+    forms = sample_dataset.read("forms").to_pylist()
+    assert total["表单数"] == len(forms)
+    assert total["项目数(不含重复报送)"] == sum(1 for f in forms if f["duplicate_of"] is None) < len(forms)
+    assert total["错误"] == sum(f["n_errors"] for f in forms)
+    assert total["提示"] == sum(f["n_warnings"] for f in forms)
+    assert total["需复核表单"] == sum(f["needs_review"] for f in forms)
+    datong = next(r for r in summary if r["汇总项"] == "大同市住房和城乡建设局")
+    assert datong["口径"] == "按主管部门" and datong["项目数(不含重复报送)"] == 1
+    assert datong["平均总分(填报)"] == 95 and datong["平均执行率(计算)"] == pytest.approx(0.940507)
+    years = [r["汇总项"] for r in summary if r["口径"] == "按年度"]
+    assert years == sorted(years) and "2021年度" in years
+    assert wb[SUMMARY_SHEET].freeze_panes == "B2"
+
+    # 问题: sorted by department, then errors before warnings, each linked to its form's row
+    ws = wb["问题"]
+    rows = records(ws)
+    keys = [(r["主管部门"] or "\uffff", {"错误": 0, "提示": 1}[r["级别"]]) for r in rows]
+    assert keys == sorted(keys)
+    forms_sheet = wb["表单"]
+    ids_by_row = {
+        f"'表单'!A{n}": forms_sheet.cell(n, [c.value for c in forms_sheet[1]].index("表单ID") + 1).value
+        for n in range(2, forms_sheet.max_row + 1)
+    }
+    id_col = [c.value for c in ws[1]].index("表单ID")
+    for row in ws.iter_rows(min_row=2):
+        link = row[0].hyperlink
+        assert link is not None and ids_by_row[link.location] == row[id_col].value
+    # Chinese values, with the codes in trailing columns
+    seed = [r for r in rows if r["文件路径"] == "sample_docs/seed_datong_2021.docx"]
+    total_score = next(r for r in seed if r["规则代码"] == "TOTAL_SCORE")
+    assert (total_score["级别"], total_score["级别代码"], total_score["规则"]) == (
+        "错误",
+        "error",
+        "总分计算错误",
+    )
+    rate = next(r for r in seed if r["规则代码"] == "EXEC_RATE")
+    assert (rate["资金类别"], rate["资金类别代码"]) == ("财政拨款", "fiscal")
+    # the location as printed: the row's name and the column's label
+    assert rate["位置"] == "表1 第5行（其中：当年财政拨款）「全年预算数」「全年执行数」「执行率」"
+    pdf = next(
+        r
+        for r in rows
+        if r["文件路径"] == "sample_docs/seed_datong_2021.pdf" and r["规则代码"] == "EXEC_RATE"
+    )
+    assert pdf["位置"].startswith("第1页 表1 ") and "「执行率」" in pdf["位置"]
+    assert {"复核状态", "复核意见", "复核人", "问题ID"} <= set(rows[0])
+    assert ws.data_validations.dataValidation[0].formula1 == '"确认,已说明,已整改"'
+    assert {r["状态"] for r in records(wb["文件"])} >= {"已读取", "读取失败", "已跳过"}
+    assert next(r for r in records(wb["文件"]) if r["状态代码"] == "skipped")["状态"] == "已跳过"
+    lines = {r["资金类别"] for r in records(wb["资金"])}
+    assert "年度资金总额" in lines and "total" not in lines
+
+    # print: landscape, one page wide, the header on every page; rows as high as their text
+    for name in wb.sheetnames:
+        sheet = wb[name]
+        assert sheet.page_setup.orientation == "landscape", name
+        assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0), name
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        assert sheet.print_title_rows == "$1:$1", name
+    # what is printed: the columns people read, up to the 复核 columns; the codes are not
+    assert ws.print_area == f"'问题'!$A$1:$L${ws.max_row}" and ws.cell(1, 12).value == "复核时间"
+    message_col = [c.value for c in ws[1]].index("说明") + 1
+    tall = [n for n in range(2, ws.max_row + 1) if len(ws.cell(n, message_col).value) > 120]
+    assert tall and all((ws.row_dimensions[n].height or 15) >= 45 for n in tall)
+    assert ws.cell(2, message_col).alignment.wrap_text
+
+
+def test_a_progress_bar_on_stderr(
+    sample_dataset: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_xlsx(sample_dataset.root, tmp_path / "a.xlsx", progress=True)
+    captured = capsys.readouterr()
+    assert "导出工作簿" in captured.err and captured.out == ""
+    write_xlsx(sample_dataset.root, tmp_path / "b.xlsx")  # not a terminal: no bar
+    assert capsys.readouterr().err == ""
 
 
 def test_seed_form_reads_back_with_numbers_as_numbers(sample_xlsx: tuple[Path, dict[str, int]]) -> None:
@@ -116,6 +204,7 @@ def test_seed_form_reads_back_with_numbers_as_numbers(sample_xlsx: tuple[Path, d
         2021,
     )
     assert (form["总分(填报)"], form["总分(计算)"], form["指标数"], form["等级(填报)"]) == (95, 105, 14, None)
+    assert (form["需复核"], form["规则口径代码"]) == ("否", "national")
     form_id = form["表单ID"]
 
     indicators = [r for r in cells_by_header(wb["指标"]) if r["表单ID"].value == form_id]
@@ -127,14 +216,18 @@ def test_seed_form_reads_back_with_numbers_as_numbers(sample_xlsx: tuple[Path, d
     assert eleventh["得分"].data_type == "n" and eleventh["分值(原文)"].data_type == "s"
     assert indicators[6]["指标值"].value == 901.58 and indicators[6]["指标值"].data_type == "n"
     assert indicators[0]["指标值上限"].value is None  # null → empty cell
+    assert [(r["指标值类型"].value, r["指标值类型代码"].value) for r in indicators[6:7]] == [
+        ("数值", "number")
+    ]
 
     findings = [r for r in records(wb["问题"]) if r["表单ID"] == form_id]
-    assert len(findings) == 9 and {r["项目名称"] for r in findings} == {SEED}
-    total = next(r for r in findings if r["规则"] == "TOTAL_SCORE")
-    assert (total["级别"], total["期望值"], total["实际值"]) == ("error", 105, 95)
+    own = [r for r in findings if r["规则代码"] != "DUPLICATE_FORM"]  # the .doc sorts first
+    assert len(own) == 9 and {r["项目名称"] for r in findings} == {SEED}
+    total = next(r for r in findings if r["规则代码"] == "TOTAL_SCORE")
+    assert (total["级别"], total["期望值"], total["实际值"]) == ("错误", 105, 95)
     assert total["说明"].startswith("【TOTAL_SCORE】总分填报95分")
 
-    funds = {r["资金类别"].value: r for r in cells_by_header(wb["资金"]) if r["表单ID"].value == form_id}
+    funds = {r["资金类别代码"].value: r for r in cells_by_header(wb["资金"]) if r["表单ID"].value == form_id}
     executed = funds["total"]["全年执行数(万元)"]
     assert (executed.value, executed.data_type) == (949.78, "n")
     assert executed.number_format == "#,##0.00####"
@@ -179,7 +272,7 @@ def test_hostile_text_stays_text_in_xlsx(hostile_dataset: Dataset, tmp_path: Pat
     counts = write_xlsx(hostile_dataset.root, out)
     # SCORE_RANGE, TOTAL_SCORE, and the 复核 checks COST_MISSING (2023, no 成本指标) and
     # WEIGHT_CONCENTRATION (one indicator of 50 points)
-    assert counts == {"表单": 1, "资金": 2, "指标": 3, "问题": 4, "文件": 1}
+    assert counts == {"问题": 4, "表单": 1, "资金": 2, "指标": 3, "文件": 1, "复核记录": 0}
     wb = openpyxl.load_workbook(out)
     assert_no_formulas(wb)
 
@@ -194,6 +287,12 @@ def test_hostile_text_stays_text_in_xlsx(hostile_dataset: Dataset, tmp_path: Pat
 
     (form,) = cells_by_header(wb["表单"])
     assert form["项目名称"].value == HYPERLINK and form["项目名称"].hyperlink is None
+    # the 问题 sheet links to the form's row inside the workbook, never to what the text says
+    for finding in cells_by_header(wb["问题"]):
+        assert (
+            finding["项目名称"].value == HYPERLINK and finding["项目名称"].hyperlink.location == "'表单'!A2"
+        )
+        assert finding["项目名称"].hyperlink.target is None
     assert (form["主管部门"].value, form["实施单位"].value) == (CMD, "@SUM(1+1)")
     assert (form["年度总体目标(预期)"].value, form["总体目标实际完成情况"].value) == ("-2+3", "=1+1")
     first, second, _ = cells_by_header(wb["指标"])
@@ -209,7 +308,14 @@ def test_hostile_text_stays_text_in_xlsx(hostile_dataset: Dataset, tmp_path: Pat
     # numbers are never touched: a negative score is a number, its printed text a protected string
     assert (second["得分"].value, second["得分"].data_type, second["得分"].quotePrefix) == (-5, "n", False)
     assert (second["得分(原文)"].value, second["得分(原文)"].data_type) == ("-5", "s")
-    assert {r["规则"] for r in records(wb["问题"])} == {"SCORE_RANGE", "TOTAL_SCORE", "COST_MISSING", "WEIGHT_CONCENTRATION"}
+    assert {r["规则代码"] for r in records(wb["问题"])} == {
+        "SCORE_RANGE",
+        "TOTAL_SCORE",
+        "COST_MISSING",
+        "WEIGHT_CONCENTRATION",
+    }
+    summary = records(wb[SUMMARY_SHEET])
+    assert summary[0]["汇总项"] == CMD and cells_by_header(wb[SUMMARY_SHEET])[0]["汇总项"].quotePrefix
 
 
 def test_hostile_text_in_csv_and_query(hostile_dataset: Dataset) -> None:
@@ -278,11 +384,11 @@ def test_text_an_xlsx_cannot_hold(tmp_path: Path) -> None:
     (tmp_path / "exports").mkdir()
     out = tmp_path / "exports" / "out.xlsx"
     out.write_bytes(b"an older export")
-    assert write_xlsx(ds.root, out) == {"表单": 0, "资金": 0, "指标": 0, "问题": 0, "文件": 2}
+    assert write_xlsx(ds.root, out) == {"问题": 0, "表单": 0, "资金": 0, "指标": 0, "文件": 2, "复核记录": 0}
     assert [p.name for p in out.parent.iterdir()] == ["out.xlsx"]  # replaced, no temporary left
     wb = openpyxl.load_workbook(out)
     assert_no_formulas(wb)
-    last = openpyxl.utils.get_column_letter(len(SHEETS[0].columns))
+    last = openpyxl.utils.get_column_letter(len(SHEETS[1].columns))
     assert wb["表单"].max_row == 1 and wb["表单"].auto_filter.ref == f"A1:{last}1"
     second, first = cells_by_header(wb["文件"])  # sorted by path: "=" before "a"
     assert first["文件路径"].value == "a⟨U+0001⟩b⟨U+001B⟩.docx"
