@@ -96,9 +96,10 @@ def search(args: argparse.Namespace) -> int:
 
 
 def report(args: argparse.Namespace) -> int:
-    from pipeline.review.report import write_report
+    from pipeline.review.report import Options, write_report
 
-    stats = write_report(args.dataset, args.output)
+    options = Options(sources_base=args.sources, crops=not args.no_crops)
+    stats = write_report(args.dataset, args.output, options)
     print(f"report → {visible(str(args.output))} ({', '.join(f'{k} {v}' for k, v in stats.items())})")
     return EXIT_OK
 

@@ -77,3 +77,25 @@ def paper_tables(cells: Iterable[CellTuple], marks: Mapping[Key, Sequence[int]])
             placed.append(PaperCell(row, col, rs, cs, text, found))
         out.append(PaperTable(table, first, end - first, n_cols, tuple(placed), tuple(unplaced)))
     return out
+
+
+#: A finding as numbered: the cells behind it that are on paper, its rule, its place among the
+#: form's findings of that rule (the counter of its ``finding_id``).
+Numbered = tuple[Sequence[Key], str, int]
+
+
+def number_findings(findings: Sequence[Numbered], rule_order: Mapping[str, int]) -> list[int]:
+    """The ⟨n⟩ of each finding (1-based, in the order given): as on paper, top to bottom by its
+    first cell, then by rule (declaration order) and counter; findings without a cell last.
+    ``jixiao show`` and the report number with this one function, so ⟨3⟩ is the same finding in
+    both."""
+
+    def key(i: int) -> tuple[object, ...]:
+        keys, rule_id, counter = findings[i]
+        first: tuple[float, ...] = min(keys) if keys else (float("inf"),) * 3
+        return (*first, rule_order.get(rule_id, len(rule_order)), rule_id, counter, i)
+
+    numbers = [0] * len(findings)
+    for n, i in enumerate(sorted(range(len(findings)), key=key), 1):
+        numbers[i] = n
+    return numbers

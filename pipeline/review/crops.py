@@ -1,0 +1,162 @@
+"""Evidence: the crop of a PDF page around the cells behind a finding or a cell that needs review,
+so an auditor sees the number as printed beside what was read from it.
+
+Pages are rendered with pypdfium2 (to PIL), cropped to the rows involved (the form's whole table
+width on that page, so the row's name and the neighbouring columns are in view), the cells
+involved outlined in red, and saved as small WebP images. Only what the report shows is cropped.
+
+The source must still be at its path (as stored in ``sources.source_path``, relative to the
+working directory or to ``base``) with the same bytes (sha256) it had when it was read; when it is
+not, there is no crop and :meth:`Cropper.open` says why (in Chinese). Boxes come from
+``provenance``/``cells``: points from the page's top-left corner (pdfplumber's convention).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+#: Render scale (1.0 = 72 dpi): 1.6 ≈ 115 dpi keeps 10.5 pt text legible at a small size.
+SCALE: Final = 1.6
+QUALITY: Final = 50
+#: Points added above and below the rows involved.
+PAD: Final = 10.0
+MAX_HEIGHT: Final = 420.0  # points: a crop taller than this keeps the top of the area
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points
+
+
+@dataclass(frozen=True, slots=True)
+class Crop:
+    page: int  # 1-based, as in provenance
+    data: bytes  # WebP
+    width: int
+    height: int
+
+    @property
+    def mime(self) -> str:
+        return "image/webp"
+
+
+@dataclass
+class _Source:
+    doc: Any  # pypdfium2.PdfDocument
+    pages: dict[int, Any] = field(default_factory=dict)  # page → rendered PIL image
+
+
+class Cropper:
+    """Opens each source once (checked by its sha256) and renders its pages on demand; close it
+    (or use it as a context manager) to release the documents."""
+
+    def __init__(self, base: Path | None = None, scale: float = SCALE, quality: int = QUALITY) -> None:
+        self.base, self.scale, self.quality = base, scale, quality
+        self._open: dict[str, _Source | str] = {}
+
+    def __enter__(self) -> Cropper:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for src in self._open.values():
+            if isinstance(src, _Source):
+                src.doc.close()
+        self._open.clear()
+
+    def _find(self, path: str) -> Path | None:
+        candidates = [Path(path)] + ([self.base / path] if self.base is not None else [])
+        for candidate in candidates:
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def open(self, path: str, sha256: str | None) -> str | None:
+        """None when the source can be cropped, else why not (Chinese, for the report)."""
+        if path not in self._open:
+            self._open[path] = self._load(path, sha256)
+        src = self._open[path]
+        return src if isinstance(src, str) else None
+
+    def _load(self, path: str, sha256: str | None) -> _Source | str:
+        import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+        found = self._find(path)
+        if found is None:
+            return f"原文件不在 {path}（生成报告时找不到），无法显示页面截图。"
+        try:
+            data = found.read_bytes()
+        except OSError as e:
+            return f"原文件 {path} 无法读取（{e.strerror}），无法显示页面截图。"
+        if sha256 and hashlib.sha256(data).hexdigest() != sha256:
+            return f"原文件 {path} 在读取之后已被更改，页面截图可能与数据不符，未显示。"
+        try:
+            return _Source(pdfium.PdfDocument(data))
+        except pdfium.PdfiumError:
+            return f"原文件 {path} 无法渲染，无法显示页面截图。"
+
+    def _page(self, src: _Source, page: int) -> Any:
+        if page not in src.pages:
+            if len(src.pages) >= 4:  # a form spans a few pages: keep only the recent ones
+                src.pages.pop(next(iter(src.pages)))
+            pdf_page = src.doc[page - 1]
+            try:
+                if pdf_page.get_rotation() % 360:
+                    src.pages[page] = None  # boxes are of the unrotated page: no crop
+                else:
+                    src.pages[page] = pdf_page.render(scale=self.scale).to_pil().convert("RGB")
+            finally:
+                pdf_page.close()
+        return src.pages[page]
+
+    def crops(
+        self, path: str, marked: Iterable[tuple[int, Box]], context: Iterable[tuple[int, Box]]
+    ) -> list[Crop]:
+        """One crop per page of the cells ``marked`` (outlined), as wide as the ``context`` cells
+        (the form's cells) on that page. The source must have been opened."""
+        src = self._open.get(path)
+        if not isinstance(src, _Source):
+            return []
+        by_page: dict[int, list[Box]] = {}
+        for page, box in marked:
+            by_page.setdefault(page, []).append(box)
+        width: dict[int, tuple[float, float]] = {}
+        for page, (x0, _, x1, _) in context:
+            lo, hi = width.get(page, (x0, x1))
+            width[page] = (min(lo, x0), max(hi, x1))
+        out = []
+        for page in sorted(by_page):
+            if not 1 <= page <= len(src.doc):
+                continue
+            image = self._page(src, page)
+            if image is None:
+                continue
+            out.append(self._crop(image, page, by_page[page], width.get(page)))
+        return out
+
+    def _crop(self, image: Any, page: int, boxes: Sequence[Box], span: tuple[float, float] | None) -> Crop:
+        from PIL import ImageDraw
+
+        s = self.scale
+        x0 = min(b[0] for b in boxes)
+        x1 = max(b[2] for b in boxes)
+        if span is not None:
+            x0, x1 = min(x0, span[0]), max(x1, span[1])
+        top = min(b[1] for b in boxes) - PAD
+        bottom = min(max(b[3] for b in boxes) + PAD, top + MAX_HEIGHT)
+        left, right = max(0, int((x0 - 4) * s)), min(image.width, int((x1 + 4) * s) + 1)
+        upper, lower = max(0, int(top * s)), min(image.height, int(bottom * s) + 1)
+        piece = image.crop((left, upper, max(right, left + 1), max(lower, upper + 1)))
+        draw = ImageDraw.Draw(piece)
+        for bx0, btop, bx1, bbottom in boxes:
+            draw.rectangle(
+                (bx0 * s - left, btop * s - upper, bx1 * s - left, bbottom * s - upper),
+                outline=(214, 40, 40),
+                width=2,
+            )
+        buf = io.BytesIO()
+        piece.save(buf, format="WEBP", quality=self.quality, method=4)
+        return Crop(page, buf.getvalue(), piece.width, piece.height)
