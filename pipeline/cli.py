@@ -148,7 +148,10 @@ def _parser() -> argparse.ArgumentParser:
     srch.add_argument("dataset", type=Path)
     srch.add_argument(
         "terms",
-        help='words or parts of words, all must be in one text; a quoted phrase as one: 扬尘 / "满意度 学生" / \'"群众 满意度"\'',
+        help=(
+            "words or parts of words, all in one indicator name or goal; a quoted phrase is one: "
+            '扬尘 / "满意度 学生" / \'"群众 满意度"\''
+        ),
     )
     return p
 

@@ -87,6 +87,8 @@ class Options:
     crops: bool = True
     single_file_max: int = SINGLE_FILE_MAX
     forms_per_page: int = FORMS_PER_PAGE
+    #: Rows of the forms list drawn at once.
+    list_rows: int = PAGE_ROWS
     #: The auditors' decisions by finding_id (the reviews table), shown beside each finding.
     decisions: Mapping[str, Decision] | None = None
 
@@ -115,13 +117,15 @@ def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[i : i + size]
 
 
-def _home(views: list[FormView], sources: list[dict[str, object]], info: dict[str, object]) -> str:
+def _home(
+    views: list[FormView], sources: list[dict[str, object]], info: dict[str, object], list_rows: int
+) -> str:
     orphans = (
         f'<p class="note">另有 {info["orphan_findings"]} 个问题所属的表单不在表单表中，未列出。</p>'
         if info["orphan_findings"]
         else ""
     )
-    return f"{overview(views, sources, info)}{orphans}{forms_list(views)}{files_section(sources)}"
+    return f"{overview(views, sources, info)}{orphans}{forms_list(views, list_rows)}{files_section(sources)}"
 
 
 def _about(info: dict[str, object]) -> str:
@@ -167,7 +171,8 @@ def _single(
         n_crops += _crops_of(v)
     data = to_json({"fields": FIELDS, "rows": [record(v, f"#{v.anchor}") for v in views]})
     body = (
-        f'{_header(_about(info))}<main><div class="home">{_home(views, sources, info)}</div>\n'
+        f"{_header(_about(info))}<main>"
+        f'<div class="home">{_home(views, sources, info, opts.list_rows)}</div>\n'
         f"{''.join(rendered)}</main>"
         f'<script type="application/json" id="forms-data">{data}</script>'
     )
@@ -255,7 +260,8 @@ def _multi(
             (work / name).write_bytes(data)
             sizes.append(len(data))
             scripts.append(f'<script src="{folder_name}/{name}"></script>')
-        body = f'{_header(about)}<main><div class="home">{_home(views, sources, info)}</div></main>'
+        home = _home(views, sources, info, opts.list_rows)
+        body = f'{_header(about)}<main><div class="home">{home}</div></main>'
         # the data files call jixiaoForms, which the report's script defines: they come after it
         index = _document(body, script, style, own_files=True).replace(
             "</script></body>", "</script>" + "".join(scripts) + "</body>"

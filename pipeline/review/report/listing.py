@@ -72,7 +72,7 @@ def to_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def forms_list(forms: list[FormView]) -> str:
+def forms_list(forms: list[FormView], page_rows: int = PAGE_ROWS) -> str:
     """The list's frame: filters, the table head and an empty body the script fills."""
     rules_present: Counter[str] = Counter(r for v in forms for r in v.rules)
     order = {r.id: i for i, r in enumerate(RULES)}
@@ -119,7 +119,7 @@ autocomplete="off"></label><label><input id="only-errors" type="checkbox"> 只�
 <label>主管部门 <select id="dept"><option value="*">全部部门</option>{dept_options}</select></label>\
 <label>年度 <select id="year"><option value="*">全部年度</option>{year_options}</select></label>\
 <span>显示 <b id="shown">{total}</b> / {total} 张表单</span></div>
-<table class="data" id="form-table" data-page-rows="{PAGE_ROWS}"><thead><tr>{th}</tr></thead>\
+<table class="data" id="form-table" data-page-rows="{max(1, page_rows)}"><thead><tr>{th}</tr></thead>\
 <tbody id="form-rows"></tbody></table>
 <nav class="pager" id="pager"><button type="button" id="prev-page">上一页</button> \
 第 <b id="page-no">1</b> / <b id="page-count">1</b> 页 \
