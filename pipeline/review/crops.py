@@ -6,8 +6,10 @@ width on that page, so the row's name and the neighbouring columns are in view),
 involved outlined in red, and saved as small WebP images. Only what the report shows is cropped.
 
 The source must still be at its path (as stored in ``sources.source_path``, relative to the
-working directory or to ``base``) with the same bytes (sha256) it had when it was read; when it is
-not, there is no crop and :meth:`Cropper.open` says why (in Chinese). Boxes come from
+working directory) or under ``base`` (``jixiao report --sources DIR``: the stored path inside it,
+or the file's name), with the same bytes (sha256) it had when it was read (so a file found by its
+name alone is the right one); when it is not, there is no crop and :meth:`Cropper.open` says why
+(in Chinese). Boxes come from
 ``provenance``/``cells``: points from the page's top-left corner (pdfplumber's convention).
 """
 
@@ -26,6 +28,7 @@ QUALITY: Final = 50
 #: Points added above and below the rows involved.
 PAD: Final = 10.0
 MAX_HEIGHT: Final = 420.0  # points: a crop taller than this keeps the top of the area
+HEADER_REACH: Final = 90.0  # points: a column label at most this far above is brought into view
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom in points
 
 
@@ -68,7 +71,11 @@ class Cropper:
         self._open.clear()
 
     def _find(self, path: str) -> Path | None:
-        candidates = [Path(path)] + ([self.base / path] if self.base is not None else [])
+        stored = Path(path)
+        candidates = [stored]
+        if self.base is not None:  # the stored path under base (an absolute one from its root), or its name
+            inside = stored.relative_to(stored.anchor) if stored.is_absolute() else stored
+            candidates += [self.base / inside, self.base / stored.name]
         for candidate in candidates:
             if candidate.is_file():
                 return candidate
@@ -113,10 +120,15 @@ class Cropper:
         return src.pages[page]
 
     def crops(
-        self, path: str, marked: Iterable[tuple[int, Box]], context: Iterable[tuple[int, Box]]
+        self,
+        path: str,
+        marked: Iterable[tuple[int, Box]],
+        context: Iterable[tuple[int, Box]],
+        headers: Iterable[tuple[int, Box]] = (),
     ) -> list[Crop]:
         """One crop per page of the cells ``marked`` (outlined), as wide as the ``context`` cells
-        (the form's cells) on that page. The source must have been opened."""
+        (the form's cells) on that page, reaching up to their column ``headers`` when they are
+        on the same page and near enough. The source must have been opened."""
         src = self._open.get(path)
         if not isinstance(src, _Source):
             return []
@@ -127,6 +139,10 @@ class Cropper:
         for page, (x0, _, x1, _) in context:
             lo, hi = width.get(page, (x0, x1))
             width[page] = (min(lo, x0), max(hi, x1))
+        reach: dict[int, float] = {}
+        for page, (_, htop, _, _) in headers:
+            if page in by_page:
+                reach[page] = min(reach.get(page, htop), htop)
         out = []
         for page in sorted(by_page):
             if not 1 <= page <= len(src.doc):
@@ -134,10 +150,17 @@ class Cropper:
             image = self._page(src, page)
             if image is None:
                 continue
-            out.append(self._crop(image, page, by_page[page], width.get(page)))
+            out.append(self._crop(image, page, by_page[page], width.get(page), reach.get(page)))
         return out
 
-    def _crop(self, image: Any, page: int, boxes: Sequence[Box], span: tuple[float, float] | None) -> Crop:
+    def _crop(
+        self,
+        image: Any,
+        page: int,
+        boxes: Sequence[Box],
+        span: tuple[float, float] | None,
+        header_top: float | None,
+    ) -> Crop:
         from PIL import ImageDraw
 
         s = self.scale
@@ -146,7 +169,10 @@ class Cropper:
         if span is not None:
             x0, x1 = min(x0, span[0]), max(x1, span[1])
         top = min(b[1] for b in boxes) - PAD
-        bottom = min(max(b[3] for b in boxes) + PAD, top + MAX_HEIGHT)
+        bottom = max(b[3] for b in boxes) + PAD
+        if header_top is not None and top - header_top <= HEADER_REACH:  # the column's label in view
+            top = min(top, header_top - 2)
+        bottom = min(bottom, top + MAX_HEIGHT)
         left, right = max(0, int((x0 - 4) * s)), min(image.width, int((x1 + 4) * s) + 1)
         upper, lower = max(0, int(top * s)), min(image.height, int(bottom * s) + 1)
         piece = image.crop((left, upper, max(right, left + 1), max(lower, upper + 1)))

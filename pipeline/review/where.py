@@ -58,36 +58,41 @@ class Locator:
 
     def __init__(self, cells: Iterable[PlacedCell]) -> None:
         self.cells: dict[Key, PlacedCell] = {c.key: c for c in cells}
-        self._labels: dict[int, list[PlacedCell]] = defaultdict(list)
+        #: label cells, and notes over a column the reader does not know (「复核分」)
+        self._headers: dict[int, list[PlacedCell]] = defaultdict(list)
         self._by_field: dict[tuple[int, str], list[PlacedCell]] = defaultdict(list)
         self._rows: dict[tuple[int, int], list[PlacedCell]] = defaultdict(list)
         for c in self.cells.values():
-            if c.role == "label" and c.text.strip():
-                self._labels[c.table].append(c)
-                if c.field:
-                    self._by_field[(c.table, c.field)].append(c)
+            if c.role in ("label", "note") and c.text.strip():
+                self._headers[c.table].append(c)
+            if c.role == "label" and c.text.strip() and c.field:
+                self._by_field[(c.table, c.field)].append(c)
             for r in range(c.row, c.row + max(1, c.row_span)):
                 self._rows[(c.table, r)].append(c)
 
-    def column_label(self, key: Key) -> str | None:
+    def column_header(self, key: Key) -> PlacedCell | None:
         """The label printed over the cell's column: the label of its field nearest above it,
-        else the nearest label above whose columns cover it."""
+        else the nearest label (or note) above whose columns cover it; a label is its own."""
         cell = self.cells.get(key)
         if cell is None:
             return None
         if cell.role == "label":
-            return short(cell.text)
+            return cell
         table, row, col = key
         if cell.field:
             same = [c for c in self._by_field.get((table, cell.field), ()) if c.row <= row]
             if same:
-                return short(max(same, key=lambda c: (c.row, -abs(c.col - col))).text)
+                return max(same, key=lambda c: (c.row, -abs(c.col - col)))
         above = [
             c
-            for c in self._labels.get(table, ())
+            for c in self._headers.get(table, ())
             if c.row < row and c.col <= col < c.col + max(1, c.col_span)
         ]
-        return short(max(above, key=lambda c: c.row).text) if above else None
+        return max(above, key=lambda c: c.row) if above else None
+
+    def column_label(self, key: Key) -> str | None:
+        header = self.column_header(key)
+        return None if header is None else short(header.text)
 
     def row_label(self, key: Key) -> str | None:
         """The row's printed name: its 三级指标 or fund line, else the first label left of it."""
@@ -118,11 +123,29 @@ class Locator:
             group = groups.setdefault((cell.page, key[0], key[1], self.row_label(key)), [])
             if f"「{column}」" not in group:
                 group.append(f"「{column}」")
+        if len(groups) > 3:  # a column of cells: by column, not row by row
+            return "；".join(self._by_column(groups, with_page) + loose)
         parts = []
         for (page, _, _, row_name), columns in groups.items():
             text = (f"「{row_name}」一行的" if row_name else "") + "、".join(columns)
             parts.append(text + (f"（第{page}页）" if with_page and page else ""))
         return "；".join(parts + loose)
+
+    @staticmethod
+    def _by_column(
+        groups: dict[tuple[int | None, int, int, str | None], list[str]], with_page: bool
+    ) -> list[str]:
+        columns: dict[tuple[int | None, str], list[str | None]] = {}
+        for (page, _, _, row_name), labels in groups.items():
+            for label in labels:
+                columns.setdefault((page, label), []).append(row_name)
+        parts = []
+        for (page, label), rows in columns.items():
+            first = next((r for r in rows if r), None)
+            since = f"，自「{first}」一行起" if first and len(rows) > 1 else ""
+            count = f"的 {len(rows)} 个单元格" if len(rows) > 1 else ""
+            parts.append(f"{label}一栏{count}{since}" + (f"（第{page}页）" if with_page and page else ""))
+        return parts
 
     def position(self, key: Key) -> str | None:
         """Where the cell is on its page, in millimetres from the top-left corner."""

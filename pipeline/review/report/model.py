@@ -304,5 +304,10 @@ def _detail(
             for k in target.keys
             if (pc := locator.cells[k]).page is not None and pc.box is not None
         ]
+        headers = [
+            (h.page, h.box)
+            for k in target.keys
+            if (h := locator.column_header(k)) is not None and h.page is not None and h.box is not None
+        ]
         if marked:
-            target.crops = cropper.crops(path, marked, context)
+            target.crops = cropper.crops(path, marked, context, headers)
