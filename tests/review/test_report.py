@@ -444,7 +444,10 @@ def test_pdf_findings_show_their_page_crops_in_chromium(
         section = page.locator(f"#form-{form_id}")
         expect(section).to_be_visible()
         rate = section.locator("ol.findings li").filter(has_text="【EXEC_RATE】")
-        assert "「其中：当年财政拨款」一行的「全年预算数」、「全年执行数」、「执行率」（第1页）" in rate.inner_text()
+        assert (
+            "「其中：当年财政拨款」一行的「全年预算数」、「全年执行数」、「执行率」（第1页）"
+            in rate.inner_text()
+        )
         img = rate.locator("figure.crop img")
         assert img.count() == 1 and "原件第1页" in rate.locator("figure.crop").inner_text()
         img.scroll_into_view_if_needed()

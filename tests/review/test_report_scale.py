@@ -66,7 +66,9 @@ def test_paging_filters_and_form_pages_in_chromium(
     out, stats = multi
     folder = out.parent / "审计报告_files"
     con = connect(sample_dataset.root)
-    with_errors = con.execute("SELECT count(DISTINCT form_id) FROM findings WHERE severity = 'error'").fetchall()[0][0]
+    with_errors = con.execute(
+        "SELECT count(DISTINCT form_id) FROM findings WHERE severity = 'error'"
+    ).fetchall()[0][0]
     with opened(browser, out) as w:
         page = w.page
         assert page.title() == TITLE
@@ -105,7 +107,10 @@ def test_paging_filters_and_form_pages_in_chromium(
         href = link.get_attribute("href") or ""
         link.click()
         page.wait_for_load_state("load")
-        assert page.url == (folder / href.split("/", 1)[1].split("#")[0]).resolve().as_uri() + "#" + href.split("#")[1]
+        assert (
+            page.url
+            == (folder / href.split("/", 1)[1].split("#")[0]).resolve().as_uri() + "#" + href.split("#")[1]
+        )
         section = page.locator(".form-page:target")
         expect(section).to_be_visible()
         assert section.locator("h2").inner_text() == "大同市建设工程事务中心经费"
@@ -134,7 +139,9 @@ def test_building_again_gives_the_same_files(sample_dataset: Dataset, tmp_path: 
     (folder / "stale.html").write_text("from an earlier build", encoding="utf-8")
 
     def snapshot() -> dict[str, bytes]:
-        return {str(f.relative_to(tmp_path)): f.read_bytes() for f in sorted(tmp_path.rglob("*")) if f.is_file()}
+        return {
+            str(f.relative_to(tmp_path)): f.read_bytes() for f in sorted(tmp_path.rglob("*")) if f.is_file()
+        }
 
     before = snapshot()
     write_report(sample_dataset.root, out, options)
