@@ -26,6 +26,8 @@ from typing import Any, Final
 #: Render scale (1.0 = 72 dpi): 1.6 ≈ 115 dpi keeps 10.5 pt text legible at a small size.
 SCALE: Final = 1.6
 QUALITY: Final = 50
+#: libwebp's effort (0–6): 2 encodes 3× faster than the default 4 for 5 % more bytes.
+METHOD: Final = 2
 #: Points added above and below the rows involved.
 PAD: Final = 10.0
 MAX_HEIGHT: Final = 420.0  # points: a crop taller than this keeps the top of the area
@@ -186,5 +188,5 @@ class Cropper:
                 width=2,
             )
         buf = io.BytesIO()
-        piece.save(buf, format="WEBP", quality=self.quality, method=4)
+        piece.save(buf, format="WEBP", quality=self.quality, method=METHOD)
         return Crop(page, buf.getvalue(), piece.width, piece.height)
