@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -34,6 +34,9 @@ from pipeline.batch.run import ingest
 from pipeline.dataset.writer import Dataset
 from pipeline.review.report import Options, write_report
 from schemas.tables import TABLES
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = (2020, 2021, 2022, 2023)
@@ -89,59 +92,69 @@ def synthesize(sample: Dataset, out: Path, n_forms: int) -> Dataset:
     return ds
 
 
-def measure_pages(report: Path, folder: Path | None) -> dict[str, Any]:
+def measure_pages(report: Path, folder: Path | None, browser: Browser | None = None) -> dict[str, Any]:
+    """Load times in Chromium (a browser of its own unless one is given)."""
+    if browser is not None:
+        return _measure(browser, report, folder)
     from playwright.sync_api import sync_playwright
 
-    from tests.review.browser import CHROMIUM, CHROMIUM_ARGS
+    from tests.review.browser import launch_chromium
 
-    out: dict[str, Any] = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        own = launch_chromium(pw)
         try:
-            context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            t = time.perf_counter()
-            page.goto(report.resolve().as_uri())
-            page.wait_for_selector("#form-rows tr", state="attached")
-            out["index_load_s"] = round(time.perf_counter() - t, 3)
-            out["index_dom_nodes"] = page.evaluate("document.getElementsByTagName('*').length")
-            t = time.perf_counter()
-            page.check("#only-errors")
-            page.select_option("#year", "2022")
-            out["filter_s"] = round(time.perf_counter() - t, 3)
-            out["filtered_forms"] = int(page.locator("#shown").inner_text())
-            t = time.perf_counter()
-            page.click("#next-page")
-            out["next_page_s"] = round(time.perf_counter() - t, 3)
-            t = time.perf_counter()
-            page.fill("#q", "第77号")
-            out["text_filter_s"] = round(time.perf_counter() - t, 3)
-            pages = sorted(folder.glob("forms-*.html")) if folder else []
-            loads = []
-            for p in sorted({0, len(pages) // 2, len(pages) - 1}) if pages else []:
-                html = pages[p]
-                fresh = context.new_page()  # a new tab per page
-                fresh.on("pageerror", lambda e: errors.append(str(e)))
-                t = time.perf_counter()
-                fresh.goto(html.resolve().as_uri())
-                first = fresh.locator(".home a").first.get_attribute("href") or ""
-                fresh.goto(html.resolve().as_uri() + first)
-                fresh.wait_for_selector(".form-page:target", state="visible")
-                loads.append(
-                    {
-                        "page": html.name,
-                        "load_s": round(time.perf_counter() - t, 3),
-                        "dom_nodes": fresh.evaluate("document.getElementsByTagName('*').length"),
-                        "mb": round(html.stat().st_size / 1e6, 2),
-                    }
-                )
-                fresh.close()
-            out["form_pages"] = loads
-            out["page_errors"] = errors
+            return _measure(own, report, folder)
         finally:
-            browser.close()
+            own.close()
+
+
+def _measure(browser: Browser, report: Path, folder: Path | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    context = browser.new_context(viewport={"width": 1300, "height": 900}, locale="zh-CN")
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        t = time.perf_counter()
+        page.goto(report.resolve().as_uri())
+        page.wait_for_selector("#form-rows tr", state="attached")
+        out["index_load_s"] = round(time.perf_counter() - t, 3)
+        out["index_dom_nodes"] = page.evaluate("document.getElementsByTagName('*').length")
+        t = time.perf_counter()
+        page.check("#only-errors")
+        page.select_option("#year", "2022")
+        out["filter_s"] = round(time.perf_counter() - t, 3)
+        out["filtered_forms"] = int(page.locator("#shown").inner_text())
+        t = time.perf_counter()
+        page.click("#next-page")
+        out["next_page_s"] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
+        page.fill("#q", "第77号")
+        out["text_filter_s"] = round(time.perf_counter() - t, 3)
+        pages = sorted(folder.glob("forms-*.html")) if folder else []
+        loads = []
+        for p in sorted({0, len(pages) // 2, len(pages) - 1}) if pages else []:
+            html = pages[p]
+            fresh = context.new_page()  # a new tab per page
+            fresh.on("pageerror", lambda e: errors.append(str(e)))
+            t = time.perf_counter()
+            fresh.goto(html.resolve().as_uri())
+            first = fresh.locator(".home a").first.get_attribute("href") or ""
+            fresh.goto(html.resolve().as_uri() + first)
+            fresh.wait_for_selector(".form-page:target", state="visible")
+            loads.append(
+                {
+                    "page": html.name,
+                    "load_s": round(time.perf_counter() - t, 3),
+                    "dom_nodes": fresh.evaluate("document.getElementsByTagName('*').length"),
+                    "mb": round(html.stat().st_size / 1e6, 2),
+                }
+            )
+            fresh.close()
+        out["form_pages"] = loads
+        out["page_errors"] = errors
+    finally:
+        context.close()
     return out
 
 
