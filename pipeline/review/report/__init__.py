@@ -21,7 +21,8 @@ holds one page of forms at a time, however large the season.
 
 The style sheet and the script are package data (``report.css``, ``report.js``); the
 Content-Security-Policy (``default-src 'none'``) allows that one inline script and style by their
-sha256 and, in the multi-file report, scripts and images of the report's own folder (``'self'``).
+sha256 and, in the multi-file report, the index's data scripts and the form pages' crops from the
+report's own files (``'self'``).
 A submitted form is untrusted input: every text from the dataset is ``html.escape``-d and only
 ever lands in element content or in a quoted attribute, or is JSON data set as ``textContent``;
 URLs, ids and class names are built from our own validated tokens. The output is deterministic:
@@ -68,13 +69,17 @@ def _sha256(text: str) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
 
 
-def content_security_policy(script: str, style: str, own_files: bool = False) -> str:
-    """Nothing but our own inline script and style sheet (by hash) and ``data:`` images; with
-    ``own_files`` also scripts (the list's data) and images (crops) from the report's folder."""
-    own = " 'self'" if own_files else ""
+def content_security_policy(
+    script: str, style: str, own_scripts: bool = False, own_images: bool = False
+) -> str:
+    """Nothing but our own inline script and style sheet (by hash) and ``data:`` images; in a
+    multi-file report also the list's data scripts (the index) or the crops (form pages) from
+    the report's own files (``'self'``)."""
+    scripts = " 'self'" if own_scripts else ""
+    images = " 'self'" if own_images else ""
     return (
-        f"default-src 'none'; script-src '{_sha256(script)}'{own}; style-src '{_sha256(style)}'; "
-        f"img-src data:{own}; base-uri 'none'; form-action 'none'"
+        f"default-src 'none'; script-src '{_sha256(script)}'{scripts}; style-src '{_sha256(style)}'; "
+        f"img-src data:{images}; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -93,13 +98,16 @@ class Options:
     decisions: Mapping[str, Decision] | None = None
 
 
-def _document(body: str, script: str, style: str, *, own_files: bool, head: str = "") -> str:
+def _document(
+    body: str, script: str, style: str, *, own_scripts: bool = False, own_images: bool = False
+) -> str:
+    policy = content_security_policy(script, style, own_scripts, own_images)
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{esc(content_security_policy(script, style, own_files))}">
+<meta http-equiv="Content-Security-Policy" content="{esc(policy)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>{TITLE}</title><style>{style}</style>{head}</head>
+<title>{TITLE}</title><style>{style}</style></head>
 {body}<script>{script}</script></body></html>
 """
 
@@ -176,7 +184,7 @@ def _single(
         f"{''.join(rendered)}</main>"
         f'<script type="application/json" id="forms-data">{data}</script>'
     )
-    doc = _document(body, script, style, own_files=False).encode("utf-8")
+    doc = _document(body, script, style).encode("utf-8")
     write_atomic(out, doc)
     return {
         "forms": len(views),
@@ -249,7 +257,7 @@ def _multi(
                 f"<h2>表单第 {first}–{last} 张（共 {len(views)} 张）</h2><ol>{''.join(links)}</ol>"
                 f"</section></div>\n{''.join(rendered)}</main>"
             )
-            doc = _document(body, script, style, own_files=True).encode("utf-8")
+            doc = _document(body, script, style, own_images=True).encode("utf-8")
             (work / page_file(n)).write_bytes(doc)
             sizes.append(len(doc))
         scripts = []
@@ -263,7 +271,7 @@ def _multi(
         home = _home(views, sources, info, opts.list_rows)
         body = f'{_header(about)}<main><div class="home">{home}</div></main>'
         # the data files call jixiaoForms, which the report's script defines: they come after it
-        index = _document(body, script, style, own_files=True).replace(
+        index = _document(body, script, style, own_scripts=True).replace(
             "</script></body>", "</script>" + "".join(scripts) + "</body>"
         )
         old = out.parent / f".{folder_name}.old-{os.getpid()}"
