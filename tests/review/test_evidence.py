@@ -10,16 +10,21 @@ from pathlib import Path
 
 import pytest
 
+from parsers.formats.base import ParseOptions, Services
+from parsers.formats.detect import detect_format
 from pipeline.batch.executors import InProcess
 from pipeline.batch.jobs import Settings
 from pipeline.batch.run import ingest
 from pipeline.cli import main
 from pipeline.dataset.writer import Dataset
+from pipeline.extract import extract, sha256_of
 from pipeline.review.crops import SCALE, Cropper
 from pipeline.review.paper import number_findings
 from pipeline.review.report import Options, write_report
 from pipeline.review.report.model import Snapshot, load_details, load_index
+from pipeline.review.show import numbered
 from pipeline.review.where import Locator, PlacedCell
+from schemas.records import Source
 from tests.conftest import SAMPLES
 
 SEED_PDF = SAMPLES / "seed_datong_2021.pdf"
@@ -147,3 +152,24 @@ def test_show_and_the_report_number_findings_alike(
         load_details(snap, views)
     reported = [(str(f.n), f.message.split("（")[0]) for f in views[0].findings]
     assert [(n, m.split("（")[0]) for n, m in shown] == reported
+
+
+@pytest.mark.slow
+def test_every_sample_form_is_numbered_alike_in_show_and_the_report(sample_dataset: Dataset) -> None:
+    with Snapshot(sample_dataset.root) as snap:
+        views, _, _ = load_index(snap)
+        load_details(snap, views)
+    reported = {
+        (v.row["source_path"], v.row["form_index"]): [(f.n, f.rule_id, f.message) for f in v.findings]
+        for v in views
+    }
+    checked = 0
+    with Services() as services:
+        for path in sorted({p for p, _ in reported}):
+            data = (SAMPLES.parent / path).read_bytes()
+            source = Source(path, sha256_of(data), len(data), detect_format(data))
+            for cf in extract(source, data, "auto", ParseOptions(), services).forms:
+                shown = [(n, f.rule_id, f.message) for n, f, _ in numbered(cf)]
+                assert shown == reported[(path, cf.form.form_index)], path
+                checked += 1
+    assert checked == len(reported) >= 70
