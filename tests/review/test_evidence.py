@@ -20,7 +20,7 @@ from pipeline.dataset.writer import Dataset
 from pipeline.extract import extract, sha256_of
 from pipeline.review.crops import SCALE, Cropper
 from pipeline.review.paper import number_findings
-from pipeline.review.report import Options, write_report
+from pipeline.review.report import Decision, Options, write_report
 from pipeline.review.report.model import Snapshot, load_details, load_index
 from pipeline.review.show import numbered
 from pipeline.review.where import Locator, PlacedCell
@@ -173,3 +173,16 @@ def test_every_sample_form_is_numbered_alike_in_show_and_the_report(sample_datas
                 assert shown == reported[(path, cf.form.form_index)], path
                 checked += 1
     assert checked == len(reported) >= 70
+
+
+def test_a_recorded_decision_shows_beside_its_finding(tmp_path: Path) -> None:
+    ds, _ = _one_pdf_dataset(tmp_path)
+    with Snapshot(ds.root) as snap:
+        finding_id = snap.con.sql("SELECT min(finding_id) FROM findings").fetchall()[0][0]
+    out = tmp_path / "report.html"
+    decisions = {finding_id: Decision("已核实", "原表确有此误<b>")}
+    write_report(ds.root, out, Options(crops=False, decisions=decisions))
+    text = out.read_text(encoding="utf-8")
+    assert text.count('class="decision"') == 1 and "复核状态：已核实：原表确有此误&lt;b&gt;" in text
+    write_report(ds.root, out, Options(crops=False))
+    assert 'class="decision"' not in out.read_text(encoding="utf-8")

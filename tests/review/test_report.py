@@ -463,6 +463,18 @@ def test_pdf_findings_show_their_page_crops_in_chromium(
         assert "原件第2页" in deviation.inner_text() and "扬尘治理" in deviation.inner_text()
         level1 = section.locator("ol.findings li").filter(has_text="产出指标分值合计55")
         assert level1.locator("img").count() == 0
+        # a form that needs review: its unread cells, named by their column, and their crop
+        (review_id,) = con.execute(
+            "SELECT form_id FROM forms WHERE source_path = 'sample_docs/unknown_number_column_jiangxi.pdf'"
+        ).fetchall()[0]
+        page.goto(f"{w.url}#form-{review_id}")
+        box = page.locator(f"#form-{review_id} .review-box")
+        expect(box).to_be_visible()
+        assert "「复核分」一栏的 9 个单元格" in box.inner_text()
+        unread = box.locator("ul.unread figure.crop img")
+        assert unread.count() == 2
+        unread.first.scroll_into_view_if_needed()
+        page.wait_for_function("i => i.complete && i.naturalHeight > 100", arg=unread.first.element_handle())
         # a Word form has no page to crop
         (docx_id,) = con.execute("SELECT form_id FROM forms WHERE source_path = ?", [SEED]).fetchall()[0]
         page.goto(f"{w.url}#form-{docx_id}")
