@@ -164,7 +164,7 @@ def sha256_source(text: str) -> str:
 
 
 #: Links and sources of a multi-file report: its own files, by relative names we build.
-OWN_FILE = r"(\.\./)?[\w.-]+(/[\w.-]+)*\.(html|js|webp)"
+OWN_FILE = r"(\.\./)?[\w.%-]+(/[\w.%-]+)*\.(html|js|webp)"
 
 
 def audit_markup(html_text: str, own_files: bool = False) -> Markup:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -43,7 +44,7 @@ def test_files_of_a_multi_file_report(multi: tuple[Path, dict[str, int]], tmp_pa
     assert stats["largest_file"] == max(f.stat().st_size for f in [out, *pages, *data])
     # every page: our own markup, links and sources inside the report only
     index = audit_markup(out.read_text(encoding="utf-8"), own_files=True)
-    assert index.sources == ["审计报告_files/list-0001.js"] and index.data == []
+    assert index.sources == [quote("审计报告_files") + "/list-0001.js"] and index.data == []
     for page in pages:
         m = audit_markup(page.read_text(encoding="utf-8"), own_files=True)
         sections = [a for t, a in m.tags if t == "section" and "form-page" in (a.get("class") or "")]
@@ -57,7 +58,9 @@ def test_files_of_a_multi_file_report(multi: tuple[Path, dict[str, int]], tmp_pa
     records = json.loads(text[len("jixiaoForms(") : -len(");\n")])
     assert len(records["rows"]) == stats["forms"]
     for href in (r[0] for r in records["rows"]):
-        assert re.fullmatch(r"审计报告_files/forms-\d{4}\.html#form-[0-9a-f]+-\d+", href)
+        assert re.fullmatch(
+            re.escape(quote("审计报告_files")) + r"/forms-\d{4}\.html#form-[0-9a-f]+-\d+", href
+        )
 
 
 def test_paging_filters_and_form_pages_in_chromium(
@@ -172,3 +175,23 @@ def test_a_large_report_stays_small_per_page_and_loads_fast(
     assert timing["index_load_s"] < 3 and timing["index_dom_nodes"] < 5000
     assert len(timing["form_pages"]) == 3 and all(p["load_s"] < 3 for p in timing["form_pages"])
     assert timing["filtered_forms"] > 0
+
+
+def test_a_report_name_that_is_no_plain_url(
+    browser: Browser, sample_dataset: Dataset, tmp_path: Path
+) -> None:
+    out = tmp_path / "报告 #1?.html"
+    stats = write_report(
+        sample_dataset.root, out, Options(single_file_max=10, forms_per_page=40, crops=False)
+    )
+    assert (tmp_path / "报告 #1?_files" / "forms-0001.html").is_file()
+    with opened(browser, out) as w:
+        page = w.page
+        assert visible_rows(page).count() == min(stats["forms"], 100)  # the list's data loaded
+        visible_rows(page).first.locator("a").click()
+        page.wait_for_load_state("load")
+        expect(page.locator(".form-page:target")).to_be_visible()
+        page.locator(".form-page:target a", has_text="返回表单列表").click()
+        page.wait_for_load_state("load")
+        expect(page.locator("#forms")).to_be_visible()
+        assert w.errors == []

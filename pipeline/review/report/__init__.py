@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 from typing import Final, TypeVar
+from urllib.parse import quote
 
 from pipeline.dataset.atomic import write_atomic
 from pipeline.review.crops import Crop, Cropper
@@ -212,6 +213,8 @@ def _multi(
     opts: Options,
 ) -> dict[str, int]:
     folder_name = f"{out.stem}_files"
+    # as URLs: a name with "#", "?", "%" or a space still links to its file
+    folder_url, out_url = quote(folder_name), quote(out.name)
     final = out.parent / folder_name
     work = out.parent / f".{folder_name}.tmp-{os.getpid()}"
     if work.exists():
@@ -246,14 +249,14 @@ def _multi(
                     (work / "crops" / name).write_bytes(crop.data)
                     return f"crops/{name}"
 
-                rendered.append(form_page(v, prev, nxt, f"../{out.name}#forms", src))
+                rendered.append(form_page(v, prev, nxt, f"../{out_url}#forms", src))
                 n_crops += _crops_of(v)
                 name = esc(v.row["project_name"]) if v.row["project_name"] else "（未填项目名称）"
                 links.append(f'<li><a href="#{v.anchor}">{name}</a></li>')
                 v.findings, v.cells, v.review_cells = [], [], []  # this page is written: let it go
             first, last = n * per + 1, n * per + len(batch)
             body = (
-                f'{_header(about, f"../{out.name}")}<main><div class="home"><section class="card">'
+                f'{_header(about, f"../{out_url}")}<main><div class="home"><section class="card">'
                 f"<h2>表单第 {first}–{last} 张（共 {len(views)} 张）</h2><ol>{''.join(links)}</ol>"
                 f"</section></div>\n{''.join(rendered)}</main>"
             )
@@ -261,13 +264,13 @@ def _multi(
             (work / page_file(n)).write_bytes(doc)
             sizes.append(len(doc))
         scripts = []
-        records = [record(v, f"{folder_name}/{page_file(page_of[v.anchor])}#{v.anchor}") for v in views]
+        records = [record(v, f"{folder_url}/{page_file(page_of[v.anchor])}#{v.anchor}") for v in views]
         for k, part in enumerate(_batches(records, RECORDS_PER_FILE)):
             name = f"list-{k + 1:04d}.js"
             data = f"jixiaoForms({to_json({'fields': FIELDS, 'rows': list(part)})});\n".encode()
             (work / name).write_bytes(data)
             sizes.append(len(data))
-            scripts.append(f'<script src="{folder_name}/{name}"></script>')
+            scripts.append(f'<script src="{folder_url}/{name}"></script>')
         home = _home(views, sources, info, opts.list_rows)
         body = f'{_header(about)}<main><div class="home">{home}</div></main>'
         # the data files call jixiaoForms, which the report's script defines: they come after it
