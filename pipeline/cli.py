@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         "--output",
         type=Path,
         default=Path("report.html"),
-        help="the report file; a dataset of more than 500 forms also gets a folder <name>_files beside it",
+        help="the report file; a dataset of more than 200 forms also gets a folder <name>_files beside it",
     )
     rep.add_argument(
         "--sources",
