@@ -53,13 +53,18 @@ class _Source:
     pages: dict[int, Any] = field(default_factory=dict)  # page → rendered PIL image
 
 
+#: Sources kept open at once (with up to 4 rendered pages each): the report goes form by form, so
+#: a season of 50,000 files never sits in memory.
+OPEN_SOURCES: Final = 3
+
+
 class Cropper:
-    """Opens each source once (checked by its sha256) and renders its pages on demand; close it
-    (or use it as a context manager) to release the documents."""
+    """Opens a source when a form of it is cropped (checked by its sha256), renders its pages on
+    demand and keeps the last few open; close it (or use it as a context manager) at the end."""
 
     def __init__(self, base: Path | None = None, scale: float = SCALE, quality: int = QUALITY) -> None:
         self.base, self.scale, self.quality = base, scale, quality
-        self._open: dict[str, _Source | str] = {}
+        self._open: dict[str, _Source | str] = {}  # in the order last used
 
     def __enter__(self) -> Cropper:
         return self
@@ -86,9 +91,14 @@ class Cropper:
 
     def open(self, path: str, sha256: str | None) -> str | None:
         """None when the source can be cropped, else why not (Chinese, for the report)."""
-        if path not in self._open:
-            self._open[path] = self._load(path, sha256)
-        src = self._open[path]
+        src = self._open.pop(path, None)
+        if src is None:
+            src = self._load(path, sha256)
+        self._open[path] = src  # the most recently used last
+        docs = [(p, s) for p, s in self._open.items() if isinstance(s, _Source)]
+        for old, doc in docs[: max(0, len(docs) - OPEN_SOURCES)]:
+            del self._open[old]  # opened again (and checked again) if one of its forms comes later
+            doc.doc.close()
         return src if isinstance(src, str) else None
 
     def _load(self, path: str, sha256: str | None) -> _Source | str:

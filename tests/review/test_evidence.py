@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -18,7 +19,7 @@ from pipeline.batch.run import ingest
 from pipeline.cli import main
 from pipeline.dataset.writer import Dataset
 from pipeline.extract import extract, sha256_of
-from pipeline.review.crops import SCALE, Cropper
+from pipeline.review.crops import OPEN_SOURCES, SCALE, Cropper
 from pipeline.review.paper import number_findings
 from pipeline.review.report import Decision, Options, write_report
 from pipeline.review.report.model import Snapshot, load_details, load_index
@@ -186,3 +187,26 @@ def test_a_recorded_decision_shows_beside_its_finding(tmp_path: Path) -> None:
     assert text.count('class="decision"') == 1 and "复核状态：已核实：原表确有此误&lt;b&gt;" in text
     write_report(ds.root, out, Options(crops=False))
     assert 'class="decision"' not in out.read_text(encoding="utf-8")
+
+
+def test_the_cropper_keeps_only_a_few_sources_open(tmp_path: Path) -> None:
+    paths = []
+    for i in range(5):
+        path = tmp_path / f"s{i}.pdf"
+        shutil.copyfile(SEED_PDF, path)
+        paths.append(str(path))
+    sha = hashlib.sha256(SEED_PDF.read_bytes()).hexdigest()
+    with Cropper() as cropper:
+        for path in paths:
+            assert cropper.open(path, sha) is None
+            crops = cropper.crops(
+                path, [(1, (100.0, 300.0, 200.0, 320.0))], [(1, (80.0, 100.0, 500.0, 700.0))]
+            )
+            assert len(crops) == 1
+        assert [p for p, s in cropper._open.items() if not isinstance(s, str)] == paths[-OPEN_SOURCES:]
+        assert cropper.crops(paths[0], [(1, (100.0, 300.0, 200.0, 320.0))], []) == []  # closed: open again
+        assert (
+            cropper.open(paths[0], sha) is None
+            and len(cropper.crops(paths[0], [(1, (1.0, 1.0, 9.0, 9.0))], [])) == 1
+        )
+        assert cropper.open(str(tmp_path / "missing.pdf"), sha) is not None
