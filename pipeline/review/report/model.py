@@ -295,7 +295,6 @@ def _detail(
     if note is not None:
         view.crop_note = note
         return
-    context = [(p, b) for p, b in boxed]
     path = str(view.row["source_path"])
     targets: list[FindingView | ReviewCells] = [*view.findings, *view.review_cells]
     for target in targets:
@@ -310,4 +309,4 @@ def _detail(
             if (h := locator.column_header(k)) is not None and h.page is not None and h.box is not None
         ]
         if marked:
-            target.crops = cropper.crops(path, marked, context, headers)
+            target.crops = cropper.crops(path, marked, boxed, headers)

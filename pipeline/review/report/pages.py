@@ -230,7 +230,8 @@ def _review_box(v: FormView, src: Callable[[Crop], str]) -> str:
         f"<li>{esc(rc.reason)}：{esc(rc.where)}{crop_imgs(rc.crops, src, '需复核单元格的原件截图')}</li>"
         for rc in v.review_cells
     )
-    cells = f'<h3>未读取的单元格</h3><ul class="unread">{cells}</ul>' if cells else ""
+    note = f'<p class="note">{esc(v.crop_note)}</p>' if v.crop_note else ""
+    cells = f'<h3>未读取的单元格</h3>{note}<ul class="unread">{cells}</ul>' if cells else ""
     return (
         '<div class="review-box"><h3>需复核：读取时不能确定以下内容，请对照原表核实</h3>'
         f"<ul>{reasons}</ul>{cells}</div>"
