@@ -59,6 +59,7 @@ bench: $(STAMP) libreoffice fonts
 	$(BIN)/python -m bench.batch
 	$(BIN)/python -m bench.generalize
 	$(BIN)/python -m bench.inbox
+	$(BIN)/python -m bench.report
 
 ## generalize: read 600 held-out template variants against their plain renderings (cells equal,
 ## differing variants flagged, failures by knob); a share printed to PDF where soffice exists

@@ -120,10 +120,28 @@ def _parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--dataset", type=Path, metavar="DIR", help="show the auditors' decisions recorded in DIR"
     )
+    show.add_argument(
+        "--page",
+        action="store_true",
+        help="also list where on the page each value is (PDF: page and box in mm and points)",
+    )
 
     rep = sub.add_parser("report", help="a self-contained HTML review report of a dataset")
     rep.add_argument("dataset", type=Path)
-    rep.add_argument("-o", "--output", type=Path, default=Path("report.html"))
+    rep.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=Path("report.html"),
+        help="the report file; a dataset of more than 200 forms also gets a folder <name>_files beside it",
+    )
+    rep.add_argument(
+        "--sources",
+        type=Path,
+        metavar="DIR",
+        help="where to look for the source files (for the PDF page crops) when not at their stored path",
+    )
+    rep.add_argument("--no-crops", action="store_true", help="no page crops (faster; no source files needed)")
 
     exp = sub.add_parser("export", help="an Excel workbook of a dataset (forms, indicators, findings, …)")
     exp.add_argument("dataset", type=Path)
@@ -146,7 +164,13 @@ def _parser() -> argparse.ArgumentParser:
 
     srch = sub.add_parser("search", help="forms whose indicators or goals mention every given term")
     srch.add_argument("dataset", type=Path)
-    srch.add_argument("terms", help='e.g. "扬尘治理" or "满意度 学生"')
+    srch.add_argument(
+        "terms",
+        help=(
+            "words or parts of words, all in one indicator name or goal; a quoted phrase is one: "
+            '扬尘 / "满意度 学生" / \'"群众 满意度"\''
+        ),
+    )
     return p
 
 

@@ -7,7 +7,9 @@ Each takes the parsed arguments and returns an exit code; output goes to stdout.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Final
@@ -16,7 +18,6 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from parsers.forms.words import query_terms
 from parsers.numbers import plain
 from pipeline.dataset.query import connect, run_query
 from pipeline.review.display import to_csv, visible
@@ -69,36 +70,79 @@ def query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+#: Quotes that make a phrase of what they enclose (ASCII, Chinese and corner brackets).
+_QUOTED = re.compile(r'"([^"]*)"|\'([^\']*)\'|“([^”]*)”|「([^」]*)」|『([^』]*)』|(\S+)')
+
+
+def search_terms(query: str) -> tuple[str, ...]:
+    """What a search asks for: each word, or each quoted phrase as one, normalised (NFKC, lower
+    case, runs of spaces as one). Every one must be found, as a substring, in the same text."""
+    out: dict[str, None] = {}
+    for m in _QUOTED.finditer(query):
+        text = next(g for g in m.groups() if g is not None)
+        term = " ".join(unicodedata.normalize("NFKC", text).lower().split())
+        if term:
+            out.setdefault(term, None)
+    return tuple(out)
+
+
+#: The texts searched: (field, where it is, SQL of (form_id, indicator_seq, text)).
+SEARCHED: Final = (
+    ("level3", "SELECT form_id, seq AS indicator_seq, level3 AS text FROM indicators"),
+    ("project_name", "SELECT form_id, NULL::INTEGER, project_name FROM forms"),
+    ("goal_expected", "SELECT form_id, NULL::INTEGER, goal_expected FROM forms"),
+    ("goal_actual", "SELECT form_id, NULL::INTEGER, goal_actual FROM forms"),
+)
+
+
 def search(args: argparse.Namespace) -> int:
-    wanted = query_terms(args.terms)
+    """Forms whose indicator names (三级指标), project name or goals contain every term: parts of
+    words are found (扬尘 → 扬尘治理), words that are not there are not (the jieba ``terms`` table
+    stays for analysis: it matches whole words only)."""
+    wanted = search_terms(args.terms)
     if not wanted:
         print("jixiao search: no searchable words in the query", file=sys.stderr)
         return EXIT_USAGE
     con = connect(args.dataset)
-    con.register("wanted", pa.table({"term": list(wanted)}))
+    texts = " UNION ALL ".join(f"SELECT '{name}' AS field, * FROM ({sql})" for name, sql in SEARCHED)
+    # regexp_replace: runs of whitespace as one space, as the terms are
+    normal = "regexp_replace(lower(text), '\\s+', ' ', 'g')"
+    match = " AND ".join(f"strpos({normal}, ${i + 1}) > 0" for i in range(len(wanted)))
     result = con.sql(
-        """
-        WITH hits AS (
-            SELECT form_id, field, indicator_seq FROM terms JOIN wanted USING (term)
-            GROUP BY ALL HAVING count(DISTINCT term) = (SELECT count(*) FROM wanted)
-        )
+        f"""
+        WITH texts AS ({texts}),
+        hits AS (SELECT field, form_id, indicator_seq FROM texts WHERE text IS NOT NULL AND {match})
         SELECT f.project_name AS 项目名称, f.department AS 主管部门, f.year AS 年度,
                CASE h.field WHEN 'level3' THEN '三级指标' WHEN 'project_name' THEN '项目名称'
                             WHEN 'goal_expected' THEN '预期目标' ELSE '实际完成情况' END AS 位置,
                coalesce(i.level3, '') AS 指标, f.source_path AS 文件
         FROM hits h JOIN forms f USING (form_id)
         LEFT JOIN indicators i ON i.form_id = h.form_id AND i.seq = h.indicator_seq
-        ORDER BY f.source_path, f.form_index, h.indicator_seq NULLS FIRST
-        """
+        ORDER BY f.source_path, f.form_index, h.indicator_seq NULLS FIRST, h.field
+        """,
+        params=list(wanted),
     ).to_arrow_table()
+    if result.num_rows == 0:
+        print(
+            visible(f"没有找到同时含有 {'、'.join(f'「{t}」' for t in wanted)} 的指标名称、项目名称或目标。")
+        )
+        return EXIT_OK
     print_table(result, max_rows=200)
     return EXIT_OK
 
 
 def report(args: argparse.Namespace) -> int:
-    from pipeline.review.report import write_report
+    from pipeline.dataset.query import decisions
+    from pipeline.dataset.writer import Dataset
+    from pipeline.review.report import Decision, Options, write_report
 
-    stats = write_report(args.dataset, args.output)
+    recorded = {
+        fid: Decision(f"{d.status_zh}（{d.status}）", d.note, d.by, f"{d.at:%Y-%m-%d}")
+        for fid, d in decisions(Dataset(args.dataset)).items()
+        if not d.stale  # a stale decision's finding is gone: nothing in the report to put it beside
+    }
+    options = Options(sources_base=args.sources, crops=not args.no_crops, decisions=recorded)
+    stats = write_report(args.dataset, args.output, options)
     print(f"report → {visible(str(args.output))} ({', '.join(f'{k} {v}' for k, v in stats.items())})")
     return EXIT_OK
 

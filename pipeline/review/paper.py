@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from schemas.rules import RULES_BY_ID
+
 #: (table, row, col) of a cell, as in ``provenance``.
 Key = tuple[int, int, int]
 
@@ -77,3 +79,28 @@ def paper_tables(cells: Iterable[CellTuple], marks: Mapping[Key, Sequence[int]])
             placed.append(PaperCell(row, col, rs, cs, text, found))
         out.append(PaperTable(table, first, end - first, n_cols, tuple(placed), tuple(unplaced)))
     return out
+
+
+#: A finding as numbered: the cells behind it that are on paper, its rule, its place among the
+#: form's findings of that rule (the counter of its ``finding_id``).
+Numbered = tuple[Sequence[Key], str, int]
+
+
+def number_findings(findings: Sequence[Numbered], rule_order: Mapping[str, int]) -> list[int]:
+    """The ⟨n⟩ of each finding (1-based, in the order given): as on paper, top to bottom by its
+    first cell, then by rule (declaration order) and counter; findings without a cell last, and
+    after them the findings about the dataset (DUPLICATE_FORM), which only the report has.
+    ``jixiao show`` and the report number with this one function, so ⟨3⟩ is the same finding in
+    both."""
+
+    def key(i: int) -> tuple[object, ...]:
+        keys, rule_id, counter = findings[i]
+        first: tuple[float, ...] = min(keys) if keys else (float("inf"),) * 3
+        rule = RULES_BY_ID.get(rule_id)
+        late = rule is not None and rule.scope == "dataset"
+        return (late, *first, rule_order.get(rule_id, len(rule_order)), rule_id, counter, i)
+
+    numbers = [0] * len(findings)
+    for n, i in enumerate(sorted(range(len(findings)), key=key), 1):
+        numbers[i] = n
+    return numbers

@@ -20,10 +20,13 @@ from pipeline.dataset.rows import finding_id, form_id, unique_ids
 from pipeline.dataset.writer import Dataset
 from pipeline.extract import extract, refusal, sha256_of
 from pipeline.review.display import visible
-from pipeline.review.paper import Key, paper_tables
+from pipeline.review.paper import Key, number_findings, paper_tables
 from pipeline.review.render import paper_grid, render_table
-from schemas.records import CheckedForm, Source
-from schemas.rules import SEVERITY_ZH
+from pipeline.review.where import Locator, PlacedCell
+from schemas.records import CheckedForm, Finding, Form, Source
+from schemas.rules import RULES, SEVERITY_ZH
+
+RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -56,6 +59,8 @@ def show(args: argparse.Namespace) -> int:
         if args.form is None or args.form == cf.form.form_index:
             fid = form_id(source.sha256, cf.form.form_index)
             print(render_form(cf, color=color, decided=decided, fid=fid))
+            if getattr(args, "page", False):
+                print(render_positions(cf))
             shown.update(_ids(cf, fid))
     if decided:
         others = _other_decisions(decided, str(path), source.sha256, shown)
@@ -94,6 +99,70 @@ def _other_decisions(decided: dict[str, Decision], path: str, sha256: str, shown
     )
 
 
+def numbered(cf: CheckedForm) -> list[tuple[int, Finding, list[Key]]]:
+    """The form's findings with their ⟨n⟩ (``paper.number_findings``, as the report numbers them)
+    and the cells behind each: its own, or for a form-level finding those of the fields it names."""
+    form = cf.form
+    present = {(t, c.row, c.col) for t, c in form.cells}
+    header: dict[str, list[Key]] = defaultdict(list)
+    for name, ref in form.refs:
+        header[name].append((ref.table, ref.row, ref.col))
+    counters: dict[str, int] = defaultdict(int)
+    located: list[tuple[list[Key], str, int]] = []
+    for finding in cf.findings:
+        counters[finding.rule_id] += 1
+        keys = list(dict.fromkeys((ref.table, ref.row, ref.col) for _, ref in finding.refs))
+        if not keys:
+            keys = list(dict.fromkeys(k for name in finding.fields for k in header.get(name, ())))
+        located.append(([k for k in keys if k in present], finding.rule_id, counters[finding.rule_id]))
+    numbers = number_findings(located, RULE_ORDER)
+    out = [(n, f, keys) for n, f, (keys, _, _) in zip(numbers, cf.findings, located, strict=True)]
+    return sorted(out, key=lambda item: item[0])
+
+
+def locator(form: Form) -> Locator:
+    roles = dict(form.cell_roles)
+    return Locator(
+        PlacedCell(
+            t,
+            c.row,
+            c.col,
+            c.row_span,
+            c.col_span,
+            c.text,
+            role.role if (role := roles.get((t, c.row, c.col))) else None,
+            role.field if role else None,
+            c.page,
+            (c.bbox.x0, c.bbox.top, c.bbox.x1, c.bbox.bottom) if c.bbox else None,
+        )
+        for t, c in form.cells
+    )
+
+
+def render_positions(cf: CheckedForm) -> str:
+    """``show --page``: where on the page each value of the form is (page, box in mm from the
+    page's top-left corner, and in points), named by its printed labels."""
+    form = cf.form
+    where = locator(form)
+    values = [c for c in where.cells.values() if c.role == "value" and c.text.strip()]
+    if not any(c.page is not None and c.box is not None for c in values):
+        return "（页面位置：这份文件没有页面坐标——只有 PDF 记录每个值在页面上的位置）"
+    lines = [f"页面位置（表单 {form.form_index}，毫米自页面左上角起；括号内为 PDF 点）："]
+    for c in sorted(values, key=lambda c: (c.page or 0, c.box[1] if c.box else 0, c.box[0] if c.box else 0)):
+        label = where.describe([c.key], with_page=False)
+        if c.page is None or c.box is None:
+            lines.append(visible(f"  {label}：{c.text[:30]}  — 无页面位置"))
+            continue
+        x0, top, x1, bottom = c.box
+        lines.append(
+            visible(
+                f"  {where.position(c.key)} ({x0:.1f},{top:.1f})–({x1:.1f},{bottom:.1f}) pt  "
+                f"{label}：{c.text[:30]}"
+            )
+        )
+    return "\n".join(lines)
+
+
 def render_form(
     cf: CheckedForm,
     *,
@@ -103,9 +172,10 @@ def render_form(
 ) -> str:
     form = cf.form
     marks: dict[Key, list[int]] = defaultdict(list)
-    for n, finding in enumerate(cf.findings, 1):
-        for _, ref in finding.refs:
-            marks[(ref.table, ref.row, ref.col)].append(n)
+    findings = numbered(cf)
+    for n, _, keys in findings:
+        for key in keys:
+            marks[key].append(n)
     name, year = form.project_name or "（未填项目名称）", form.year or "年度未填"
     lines = [
         visible(
@@ -122,10 +192,11 @@ def render_form(
     if cf.findings:
         lines.append(f"发现问题 {len(cf.findings)} 项（⟨n⟩ 标在相关单元格上）：")
         ids = _ids(cf, fid) if decided is not None and fid is not None else []
-        for n, finding in enumerate(cf.findings, 1):
-            where = "" if finding.refs else "（无对应单元格）"
+        id_of = {id(f): i for f, i in zip(cf.findings, ids, strict=False)}
+        for n, finding, keys in findings:
+            where = "" if keys else "（无对应单元格）"
             lines.append(f"  ⟨{n}⟩ [{SEVERITY_ZH[finding.severity]}] {visible(finding.message)}{where}")
-            d = decided.get(ids[n - 1]) if decided and ids else None
+            d = decided.get(id_of.get(id(finding), "")) if decided else None
             if d is not None:
                 lines.append(f"       ↳ {_decision_line(d)}")
     else:

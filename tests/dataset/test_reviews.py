@@ -116,6 +116,9 @@ def test_a_review_survives_reingest_and_goes_stale_on_resubmission(
     assert main(["show", str(inbox / "养老.docx"), "--dataset", str(root), "--color", "never"]) == 0
     out = capsys.readouterr().out
     assert "↳ 复核 确认（confirmed，张三" in out and "总分少报" in out
+    assert main(["report", str(root), "-o", str(tmp_path / "report.html")]) == 0
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "复核状态：确认（confirmed）（张三，" in html and "总分少报" in html
 
     # resubmitted with the total corrected: the finding is gone, its review stays, stale
     (inbox / "养老.docx").write_bytes(form_docx("99.5"))

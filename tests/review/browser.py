@@ -124,11 +124,18 @@ class Markup(HTMLParser):
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.scripts: list[str] = []
         self.styles: list[str] = []
+        self.data: list[str] = []  # JSON data blocks (not executed)
+        self.sources: list[str] = []  # <script src> (the multi-file report's data files)
         self._raw: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, dict(attrs)))
-        if tag in ("script", "style"):
+        if tag == "script" and dict(attrs).get("type") == "application/json":
+            self._raw = "data"
+            self.data.append("")
+        elif tag == "script" and dict(attrs).get("src"):
+            self.sources.append(str(dict(attrs)["src"]))
+        elif tag in ("script", "style"):
             self._raw = tag
             (self.scripts if tag == "script" else self.styles).append("")
 
@@ -141,12 +148,14 @@ class Markup(HTMLParser):
             self.scripts[-1] += data
         elif self._raw == "style":
             self.styles[-1] += data
+        elif self._raw == "data":
+            self.data[-1] += data
 
 
 ALLOWED_TAGS = frozenset(
     """html head meta title style body header nav main section div span strong b p a h2 h3 ul ol li dl dt dd
     table caption thead tbody tr th td code details summary label input select option button figure
-    figcaption svg line text rect script""".split()  # noqa: SIM905
+    figcaption svg line text rect script img""".split()  # noqa: SIM905
 )
 
 
@@ -154,9 +163,14 @@ def sha256_source(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
 
 
-def audit_markup(html_text: str) -> Markup:
+#: Links and sources of a multi-file report: its own files, by relative names we build.
+OWN_FILE = r"(\.\./)?[\w.%-]+(/[\w.%-]+)*\.(html|js|webp)"
+
+
+def audit_markup(html_text: str, own_files: bool = False) -> Markup:
     """The structure every report must have, whatever the data: what an attacker would need
-    (a tag, a handler, a URL, a style) is simply not there."""
+    (a tag, a handler, a URL, a style) is simply not there. ``own_files``: a page of a
+    multi-file report, which links to and loads its own files (never anything else)."""
     m = Markup()
     m.feed(html_text)
     m.close()
@@ -167,22 +181,32 @@ def audit_markup(html_text: str) -> Markup:
     for tag, attrs in m.tags:
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, name)
-            assert name not in ("style", "src", "srcdoc", "action", "formaction", "xlink:href"), (tag, name)
+            assert name not in ("style", "srcdoc", "action", "formaction", "xlink:href"), (tag, name)
+            if name == "src":
+                assert value is not None and tag in ("img", "script"), (tag, value)
+                if tag == "img" and not own_files:
+                    assert re.fullmatch(r"data:image/webp;base64,[A-Za-z0-9+/=]+", value), value[:60]
+                else:
+                    assert own_files and re.fullmatch(OWN_FILE, value), value
             if name == "href":
-                assert value is not None and re.fullmatch(r"#[A-Za-z0-9-]+", value), value
-                assert value[1:] in ids, f"link to a missing anchor {value}"
-    assert len(m.scripts) == 1 and len(m.styles) == 1
+                assert value is not None
+                if own_files and not value.startswith("#"):
+                    assert re.fullmatch(OWN_FILE + r"(#[A-Za-z0-9-]+)?", value), value
+                else:
+                    assert re.fullmatch(r"#[A-Za-z0-9-]+", value), value
+                    assert value[1:] in ids, f"link to a missing anchor {value}"
+    assert len(m.scripts) == 1 and len(m.styles) == 1 and len(m.data) <= 1
     (csp,) = [
         a["content"] for t, a in m.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
     ]
     assert csp is not None
     policy = dict(part.strip().partition(" ")[::2] for part in csp.split(";"))
     assert policy["default-src"] == "'none'"
-    assert policy["script-src"] == sha256_source(m.scripts[0])
     assert policy["style-src"] == sha256_source(m.styles[0])
-    assert policy["img-src"] == "data:"
+    # a multi-file report: its index loads its data scripts, its form pages their crop images
+    own_scripts, own_images = (bool(m.sources), not m.sources) if own_files else (False, False)
+    assert policy["script-src"] == sha256_source(m.scripts[0]) + (" 'self'" if own_scripts else "")
+    assert policy["img-src"] == "data:" + (" 'self'" if own_images else "")
     # the first thing in <head> after the charset: it governs everything below
     assert [t for t, _ in m.tags[:4]] == ["html", "head", "meta", "meta"]
     return m
-
-

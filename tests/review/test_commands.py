@@ -10,7 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
+from pipeline.dataset.query import connect
 from pipeline.dataset.writer import Dataset
+from pipeline.review.commands import search_terms
 from tests.conftest import SAMPLES
 
 
@@ -24,9 +26,11 @@ def test_show_draws_the_form_with_findings_on_their_cells(capsys: pytest.Capture
     code, out, _ = run(["show", str(SAMPLES / "seed_datong_2021.docx"), "--color", "never"], capsys)
     assert code == 0
     assert "大同市建设工程事务中心经费" in out and "┼" in out
-    # finding 1 is EXEC_RATE on the fiscal line: its 执行率 cell carries the mark
-    assert "⟨1⟩ [错误] 【EXEC_RATE】其中：当年财政拨款" in out
-    assert "⟨1⟩94%" in out
+    # numbered as on paper, top to bottom (as the report numbers them): the 年度资金总额 line's
+    # findings first, then EXEC_RATE on the fiscal line below it, its 执行率 cell marked
+    assert "⟨1⟩ [错误] 【FUNDS_SUM】年初预算数" in out
+    assert "⟨4⟩ [错误] 【EXEC_RATE】其中：当年财政拨款" in out
+    assert "⟨4⟩94%" in out
     # DEVIATION_MISSING marks the 生态效益 indicator's score 8 and its note
     assert "⟨5⟩8 " in out and "⟨5⟩无偏差" in out
     assert out.count("【") >= 9
@@ -80,3 +84,30 @@ def test_search_finds_forms_by_indicator_words(
     assert code == 0 and "大同市建设工程事务中心经" in out and "三级指标" in out
     code, out, _ = run(["search", str(sample_dataset.root), "满意度 学生"], capsys)
     assert code == 0 and "学生满意度" in out and "沿线群众" not in out
+
+
+def test_search_finds_parts_of_words_and_nothing_that_is_not_there(
+    sample_dataset: Dataset, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 扬尘 is a part of the indexed word 扬尘治理: found, as the whole word is
+    whole = run(["search", str(sample_dataset.root), "扬尘治理"], capsys)[1]
+    code, out, _ = run(["search", str(sample_dataset.root), "扬尘"], capsys)
+    assert code == 0 and "扬尘治理" in out and "三级指标" in out
+    assert out.count("三级指标") >= whole.count("三级指标") > 0
+    # 不存在的词 is in no form; jieba matched its word 存在 in 存在问题整改率
+    code, out, _ = run(["search", str(sample_dataset.root), "不存在的词"], capsys)
+    assert code == 0 and "没有找到" in out and "存在问题" not in out and "rows)" not in out
+    con = connect(sample_dataset.root)
+    assert con.execute("SELECT count(*) FROM terms WHERE term = '存在'").fetchall()[0][0] > 0
+    # a quoted phrase is one substring; separate words need not be adjacent
+    assert "学生满意度" in run(["search", str(sample_dataset.root), '"学生满意"'], capsys)[1]
+    assert "没有找到" in run(["search", str(sample_dataset.root), "「满意学生」"], capsys)[1]
+    assert "学生满意度" in run(["search", str(sample_dataset.root), "满意 学生"], capsys)[1]
+    code, _, err = run(["search", str(sample_dataset.root), '""'], capsys)
+    assert code == 2 and "no searchable words" in err
+
+
+def test_search_terms() -> None:
+    assert search_terms('扬尘  "群众 满意度" 「学生」 ＡＢＣ') == ("扬尘", "群众 满意度", "学生", "abc")
+    assert search_terms("满意度 满意度") == ("满意度",)
+    assert search_terms("  ") == ()

@@ -17,7 +17,7 @@ from pipeline.batch.jobs import Settings
 from pipeline.batch.run import ingest
 from pipeline.dataset.query import connect
 from pipeline.dataset.writer import Dataset
-from pipeline.review.report import TITLE, write_report
+from pipeline.review.report import TITLE, Options, write_report
 from schemas.profiles import NATIONAL
 from tests.review.browser import audit_markup, opened, visible_rows
 from tests.wordml import FUNDS_HEADER, FUNDS_ROWS, INDICATOR_HEADER, docx, p, table_rows
@@ -119,7 +119,34 @@ def test_hostile_text_shows_as_text_and_runs_nothing(
         assert page.locator("#shown").inner_text() == "1"
         assert page.title() == TITLE
         assert page.locator("#pwned, img, iframe, object, embed").count() == 0
-        assert page.locator("script").count() == 1
+        assert page.locator("script").count() == 2  # our script, and the list's data (not executed)
+        assert page.locator("script:not([type='application/json'])").count() == 1
         assert page.locator("a[href^='javascript']").count() == 0
         w.assert_clean()
 
+
+def test_hostile_text_in_a_multi_file_report(browser: Browser, hostile_report: tuple[Path, str]) -> None:
+    """The list's records as a ``.js`` data file: JSON with ``<``, ``>``, ``&`` escaped, set as
+    text by the script; a department of hostile text filters as text."""
+    path, form_id = hostile_report
+    out = path.parent / "multi" / "index.html"
+    out.parent.mkdir()
+    write_report(path.parent / "ds", out, Options(single_file_max=0))
+    (data,) = (out.parent / "index_files").glob("list-*.js")
+    text = data.read_text(encoding="utf-8")
+    assert "<" not in text and ">" not in text and "\\u003cscript\\u003e" in text
+    audit_markup(out.read_text(encoding="utf-8"), own_files=True)
+    with opened(browser, out) as w:
+        page = w.page
+        row = visible_rows(page)
+        assert row.count() == 1 and SCRIPT + "城市更新项目" in row.inner_text() and IMG in row.inner_text()
+        page.select_option("#dept", IMG)
+        assert visible_rows(page).count() == 1
+        row.locator("a").click()
+        page.wait_for_load_state("load")
+        section = page.locator(f"#form-{form_id}")
+        expect(section).to_be_visible()
+        for payload in PAYLOADS:
+            assert payload in section.inner_text(), payload
+        assert page.title() == TITLE and page.locator("#pwned, img, iframe").count() == 0
+        assert w.errors == [] and w.dialogs == []

@@ -4,9 +4,12 @@ drawn as on paper, 未读取的文件 (files not read). Every text from the data
 
 from __future__ import annotations
 
+import base64
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
+from pipeline.review.crops import Crop
 from pipeline.review.paper import Key, PaperCell, paper_tables
 from pipeline.review.report.html import (
     RATE_BINS,
@@ -19,6 +22,7 @@ from pipeline.review.report.html import (
     score_bin,
 )
 from pipeline.review.report.model import RULE_ID, FindingView, FormView
+from pipeline.review.where import grid_place
 from schemas.profiles import PROFILES
 from schemas.rules import RULES, RULES_BY_ID, SEVERITY_ZH
 from schemas.statuses import STATUS_ZH, reason_zh
@@ -53,16 +57,18 @@ def paper_html(view: FormView) -> str:
         caption = f"<caption>表格 {t + 1}（左侧为行号）</caption>"
         out.append(f'<table class="paper">{caption}<tbody>{"".join(rows)}</tbody></table>')
         if table.unplaced:
-            items = "".join(f"<li>{_where(t, c.row, c.col)}：{esc(c.text)}</li>" for c in table.unplaced)
+            items = "".join(
+                f"<li>{grid_place((t, c.row, c.col))}：{esc(c.text)}</li>" for c in table.unplaced
+            )
             out.append(
                 f'<p class="note">与合并单元格重叠、无法放入表格的单元格：</p><ul class="note">{items}</ul>'
             )
     return "".join(out)
 
 
-def _where(table: int, row: int, col: int) -> str:
-    """A cell's place as people count (from 1); ``provenance`` and ``data-k`` count from 0."""
-    return f"表{table + 1}第{row + 1}行第{col + 1}列"
+def data_uri(crop: Crop) -> str:
+    """A crop embedded in the page (the one-file report)."""
+    return f"data:{crop.mime};base64,{base64.b64encode(crop.data).decode('ascii')}"
 
 
 def _td(table: int, cell: PaperCell, marks: list[FindingView]) -> str:
@@ -87,18 +93,18 @@ def overview(forms: list[FormView], sources: list[Row], info: dict[str, Any]) ->
             reasons[s["status"]][s["error_code"]] += 1
     status_rows = []
     for status in (*STATUS_ZH, *sorted(set(by_status) - set(STATUS_ZH))):
-        detail = "，".join(
-            f"{esc(reason_zh(code))} {n}" for code, n in sorted(reasons[status].items())
-        )
+        detail = "，".join(f"{esc(reason_zh(code))} {n}" for code, n in sorted(reasons[status].items()))
         zero = "" if by_status[status] else ' class="zero"'
         status_rows.append(
             f"<tr{zero}><td>{esc(STATUS_ZH.get(status, status))}</td><td><code>{esc(status)}</code></td>"
             f'<td class="n">{by_status[status]}</td><td>{detail}</td></tr>'
         )
-    all_findings = [fv for v in forms for fv in v.findings]
-    n_err = sum(fv.severity == "error" for fv in all_findings)
-    per_rule = Counter(fv.rule_id for fv in all_findings)
-    forms_per_rule = Counter(r for v in forms for r in {fv.rule_id for fv in v.findings})
+    n_all = sum(v.n_errors + v.n_warnings for v in forms)
+    n_err = sum(v.n_errors for v in forms)
+    per_rule: Counter[str] = Counter()
+    for v in forms:
+        per_rule.update(v.rules)
+    forms_per_rule = Counter(r for v in forms for r in v.rules)
     rule_rows = []
     for rule_id in [r.id for r in RULES] + sorted(set(per_rule) - set(RULES_BY_ID)):
         rule = RULES_BY_ID.get(rule_id)
@@ -140,10 +146,10 @@ def overview(forms: list[FormView], sources: list[Row], info: dict[str, Any]) ->
     no_score, no_rate = scores.count(None), rates.count(None)
     score_chart = bar_chart("chart-score", "填报总分分布（表单数）", SCORE_BINS, score_counts, {0, 5})
     rate_chart = bar_chart("chart-rate", "预算执行率分布（%，表单数）", RATE_BINS, rate_counts, {10})
-    forms_clean = sum(not v.findings for v in forms)
+    forms_clean = sum(not v.rules for v in forms)
     return f"""<section id="overview" class="card"><h2>总览</h2>
 <div class="kpis">{_kpi(len(sources), "文件")}{_kpi(len(forms), "张自评表")}\
-{_kpi(len(all_findings), "个问题")}{_kpi(n_err, "错误")}{_kpi(len(all_findings) - n_err, "提示")}\
+{_kpi(n_all, "个问题")}{_kpi(n_err, "错误")}{_kpi(n_all - n_err, "提示")}\
 {_kpi(forms_clean, "张表单未发现问题")}</div>
 <div class="cols"><div><h3>文件读取情况</h3><table class="data" id="by-status"><thead><tr>\
 <th>状态</th><th>代码</th><th class="n">文件数</th><th>原因</th></tr></thead>\
@@ -162,54 +168,6 @@ def overview(forms: list[FormView], sources: list[Row], info: dict[str, Any]) ->
 （按年度资金总额计算，90–100% 含 100%）。无法计算 {no_rate} 张。</p></figure></div></section>"""
 
 
-def forms_list(forms: list[FormView]) -> str:
-    rules_present = Counter(r for v in forms for r in {fv.rule_id for fv in v.findings})
-    options = "".join(
-        f'<option value="{rule_id}">{rule_id} {esc(RULES_BY_ID[rule_id].title_zh)}（{n}张）</option>'
-        for rule_id, n in sorted(rules_present.items(), key=lambda kv: [r.id for r in RULES].index(kv[0]))
-        if rule_id in RULES_BY_ID
-    )
-    body = []
-    for v in forms:
-        f = v.row
-        rule_ids = " ".join(sorted({fv.rule_id for fv in v.findings if RULE_ID.fullmatch(fv.rule_id)}))
-        name = esc(f["project_name"]) if f["project_name"] else "（未填项目名称）"
-        if f.get("needs_review"):
-            name = f'<span class="review">需复核</span> {name}'
-        score, rate = f["total_score_reported"], f["exec_rate_computed"]
-        body.append(
-            f'<tr data-rules="{rule_ids}"><td><a href="#{v.anchor}">{name}</a></td>'
-            f"<td>{esc(f['department'])}</td><td>{esc(f['implementing_unit'])}</td>"
-            f'<td class="n" data-v="{f["year"] or ""}">{f["year"] or ""}</td>'
-            f'<td class="n" data-v="{num(score)}">{num(score)}</td>'
-            f'<td class="n" data-v="{num(rate)}">{percent(rate)}</td>'
-            f'<td class="n e" data-v="{v.errors}">{v.errors}</td>'
-            f'<td class="n w" data-v="{v.warnings}">{v.warnings}</td>'
-            f'<td class="path">{esc(f["source_path"])}{_index_note(f)}</td></tr>'
-        )
-    heads = (
-        ("项目名称", "text", ""),
-        ("主管部门", "text", ""),
-        ("实施单位", "text", ""),
-        ("年度", "num", "n"),
-        ("总分", "num", "n"),
-        ("执行率", "num", "n"),
-        ("错误", "num", "n"),
-        ("提示", "num", "n"),
-        ("来源文件", "text", ""),
-    )
-    th = "".join(
-        f'<th data-sort="{kind}" tabindex="0" scope="col" class="{cls}">{label}</th>'
-        for label, kind, cls in heads
-    )
-    return f"""<section id="forms" class="card"><h2>表单列表</h2>
-<div class="filters"><label>筛选 <input id="q" type="search" placeholder="项目、部门、单位、文件名…" \
-autocomplete="off"></label><label>规则 <select id="rule"><option value="">全部表单</option>{options}</select>\
-</label><span>显示 <b id="shown">{len(forms)}</b> / {len(forms)} 张表单（点击列标题排序）</span></div>
-<table class="data" id="form-table"><thead><tr>{th}</tr></thead><tbody id="form-rows">{"".join(body)}</tbody>\
-</table></section>"""
-
-
 def profile_zh(name: str) -> str:
     profile = PROFILES.get(name)
     return f"{name}（{profile.title_zh}）" if profile else name
@@ -219,13 +177,84 @@ def _index_note(f: Row) -> str:
     return f"（第{int(f['form_index']) + 1}张）" if int(f["form_index"]) > 0 else ""
 
 
-def form_page(v: FormView, prev: FormView | None, nxt: FormView | None) -> str:
+def crop_imgs(crops: list[Crop], src: Callable[[Crop], str], alt: str) -> str:
+    """The page crops of a finding (or of unread cells), lazily loaded when their form is shown."""
+    return "".join(
+        f'<figure class="crop"><img src="{src(c)}" width="{c.width}" height="{c.height}" '
+        f'loading="lazy" alt="{esc(alt)}（第{c.page}页）"><figcaption>原件第{c.page}页（红框为相关单元格）'
+        "</figcaption></figure>"
+        for c in crops
+    )
+
+
+def _decision(fv: FindingView) -> str:
+    """The auditors' decision on the finding, when one is recorded (``FindingView.decision``)."""
+    d = fv.decision
+    if d is None:
+        return ""
+    note = f"：{esc(d.note)}" if d.note else ""
+    who = "，".join(esc(x) for x in (d.by, d.at) if x)
+    who = f"（{who}）" if who else ""
+    return f'<span class="decision">复核状态：{esc(d.status)}{who}{note}</span>'
+
+
+def _finding(fv: FindingView, src: Callable[[Crop], str]) -> str:
+    rule = RULES_BY_ID.get(fv.rule_id)
+    cls = "fd" if fv.severity == "error" else "fd w"
+    keys = " ".join(f"{t}-{r}-{c}" for t, r, c in fv.keys)
+    if fv.keys:
+        where = "对应单元格：" + fv.where
+        if fv.by_field:
+            where += "（按表单字段定位）"
+    elif not fv.missing:
+        where = "无对应单元格（表单层面的问题）"
+    else:
+        where = "原表中找不到对应单元格"
+    if fv.missing:
+        where += "；所指的 " + "、".join(grid_place(k) for k in fv.missing) + " 不在单元格表中"
+    sev_cls = "e" if fv.severity == "error" else "w"
+    return (
+        f'<li><button type="button" class="{cls}" aria-pressed="false" data-k="{keys}">'
+        f'<span class="no">{fv.n}.</span><span class="rule">{esc(fv.rule_id)}</span>'
+        f'<span class="{sev_cls}">{SEVERITY_ZH.get(fv.severity, esc(fv.severity))}</span> '
+        f'{esc(rule.title_zh if rule else "")}<span class="msg">{esc(fv.message)}</span>'
+        f'<span class="where">{esc(where)}</span>{_decision(fv)}</button>'
+        f"{crop_imgs(fv.crops, src, f'问题{fv.n}的原件截图')}</li>"
+    )
+
+
+def _review_box(v: FormView, src: Callable[[Crop], str]) -> str:
     f = v.row
-    nav = ['<a href="#forms">← 返回表单列表</a>']
+    if not f.get("needs_review"):
+        return ""
+    reasons = "".join(f"<li>{esc(r)}</li>" for r in f.get("review_reasons") or [])
+    cells = "".join(
+        f"<li>{esc(rc.reason)}：{esc(rc.where)}{crop_imgs(rc.crops, src, '需复核单元格的原件截图')}</li>"
+        for rc in v.review_cells
+    )
+    note = f'<p class="note">{esc(v.crop_note)}</p>' if v.crop_note else ""
+    cells = f'<h3>未读取的单元格</h3>{note}<ul class="unread">{cells}</ul>' if cells else ""
+    return (
+        '<div class="review-box"><h3>需复核：读取时不能确定以下内容，请对照原表核实</h3>'
+        f"<ul>{reasons}</ul>{cells}</div>"
+    )
+
+
+def form_page(
+    v: FormView,
+    prev: str | None,
+    nxt: str | None,
+    home: str = "#forms",
+    src: Callable[[Crop], str] = data_uri,
+) -> str:
+    """A form's page; ``prev``/``nxt`` are the links to its neighbours in the list, ``home`` the
+    link back to the list, ``src`` what a crop's ``img src`` is (a data: URI or a file)."""
+    f = v.row
+    nav = [f'<a href="{home}">← 返回表单列表</a>']
     if prev is not None:
-        nav.append(f'<a href="#{prev.anchor}">上一张</a>')
+        nav.append(f'<a href="{prev}">上一张</a>')
     if nxt is not None:
-        nav.append(f'<a href="#{nxt.anchor}">下一张</a>')
+        nav.append(f'<a href="{nxt}">下一张</a>')
     reported_computed = (
         (
             "总分（填报/计算）",
@@ -254,34 +283,14 @@ def form_page(v: FormView, prev: FormView | None, nxt: FormView | None) -> str:
         f'<dl class="meta goals"><dt>预期目标</dt><dd>{esc(f["goal_expected"] or "（未填）")}</dd>'
         f"<dt>实际完成情况</dt><dd>{esc(f['goal_actual'] or '（未填）')}</dd></dl>"
     )
-    items = []
-    for fv in v.findings:
-        rule = RULES_BY_ID.get(fv.rule_id)
-        cls = "fd" if fv.severity == "error" else "fd w"
-        keys = " ".join(f"{t}-{r}-{c}" for t, r, c in fv.keys)
-        if fv.keys:
-            where = "对应单元格：" + "、".join(_where(*k) for k in fv.keys)
-            if fv.by_field:
-                where += "（按表单字段定位）"
-        elif not fv.missing:
-            where = "无对应单元格（表单层面的问题）"
-        else:
-            where = "原表中找不到对应单元格"
-        if fv.missing:
-            where += "；所指的 " + "、".join(_where(*k) for k in fv.missing) + " 不在单元格表中"
-        sev_cls = "e" if fv.severity == "error" else "w"
-        items.append(
-            f'<li><button type="button" class="{cls}" aria-pressed="false" data-k="{keys}">'
-            f'<span class="no">{fv.n}.</span><span class="rule">{esc(fv.rule_id)}</span>'
-            f'<span class="{sev_cls}">{SEVERITY_ZH.get(fv.severity, esc(fv.severity))}</span> '
-            f'{esc(rule.title_zh if rule else "")}<span class="msg">{esc(fv.message)}</span>'
-            f'<span class="where">{esc(where)}</span></button></li>'
-        )
+    items = [_finding(fv, src) for fv in v.findings]
     if items:
+        crop_note = f'<p class="note">{esc(v.crop_note)}</p>' if v.crop_note else ""
         findings = (
-            f'<p class="note">共 {len(items)} 项（错误 {v.errors}，提示 {v.warnings}）。'
+            f'<p class="note">共 {len(items)} 项（错误 {v.errors}，提示 {v.warnings}），'
+            "编号与 jixiao show 相同。"
             f"点击问题，原表中对应的单元格会突出显示；点击标有⟨编号⟩的单元格，显示与之相关的问题。</p>"
-            f'<ol class="findings">{"".join(items)}</ol>'
+            f'{crop_note}<ol class="findings">{"".join(items)}</ol>'
         )
     else:
         findings = "<p>未发现问题。</p>"
@@ -293,16 +302,8 @@ def form_page(v: FormView, prev: FormView | None, nxt: FormView | None) -> str:
     )
     title = esc(f["project_name"]) if f["project_name"] else "（未填项目名称）"
     paper = paper_html(v) if v.cells else '<p class="note">单元格表中没有这张表单的单元格。</p>'
-    reasons = f.get("review_reasons") or []
-    review = (
-        '<div class="review-box"><h3>需复核：读取时不能确定以下内容，请对照原表核实</h3><ul>'
-        + "".join(f"<li>{esc(r)}</li>" for r in reasons)
-        + "</ul></div>"
-        if f.get("needs_review")
-        else ""
-    )
     return f"""<section class="form-page card" id="{v.anchor}"><nav class="crumbs">{" ".join(nav)}</nav>
-<h2>{title}</h2>{review}<dl class="meta">{dl}</dl><h3>年度总体目标</h3>{goals}
+<h2>{title}</h2>{_review_box(v, src)}<dl class="meta">{dl}</dl><h3>年度总体目标</h3>{goals}
 <h3>发现的问题</h3>{findings}{notes}<h3>原表</h3><div class="paper-wrap">{paper}</div></section>"""
 
 
