@@ -7,6 +7,9 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
+import shutil
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -80,6 +83,18 @@ def wrap(text: str, width: int) -> list[str]:
             used += w
         lines.append(line)
     return lines or [""]
+
+
+def terminal_width(requested: int | None = None) -> int | None:
+    """The width tables are drawn within: ``requested`` (``--width``; 0 = no limit), else the
+    terminal's (``shutil.get_terminal_size``, which honours ``$COLUMNS``) when stdout is one,
+    else ``$COLUMNS`` when set; None (no limit: piped output stays whole) otherwise."""
+    if requested is not None:
+        return requested if requested > 0 else None
+    if sys.stdout.isatty():
+        return max(20, shutil.get_terminal_size().columns)
+    columns = os.environ.get("COLUMNS", "")
+    return max(20, int(columns)) if columns.isdigit() and int(columns) > 0 else None
 
 
 #: A text starting with one of these is a formula to Excel/LibreOffice (OWASP "CSV injection").
