@@ -17,7 +17,7 @@ from pipeline.review.render import fit_text, paper_grid, render_table
 from schemas.errors import UsageError
 from schemas.records import CheckedForm, Source
 from schemas.rules import SEVERITY_ZH
-from schemas.statuses import STATUS_ZH, reason_zh
+from schemas.statuses import STATUS_ZH, bilingual
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -27,13 +27,18 @@ def show(args: argparse.Namespace) -> int:
     name = visible(str(path))
     try:
         data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise UsageError(f"文件不存在：{name}", f"no such file: {name}") from e
+    except IsADirectoryError as e:
+        raise UsageError(
+            f"这是一个文件夹，不是文件：{name}", f"{name} is a folder: show reads one file"
+        ) from e
     except OSError as e:
-        print(f"jixiao show: {name}: {e.strerror}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"无法读取文件：{name}", f"cannot read {name} ({e.strerror})") from e
     fmt = detect_format(data)
     refused = refusal(str(path), fmt)
     if refused is not None:
-        print(f"jixiao show: {name}: {refused[2]}", file=sys.stderr)
+        print(f"jixiao show: {name}: {visible(bilingual(refused[1], refused[2]) or '')}", file=sys.stderr)
         return EXIT_FAILED
     profile = args.profile
     with Services() as services:
@@ -42,7 +47,7 @@ def show(args: argparse.Namespace) -> int:
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     width = terminal_width(getattr(args, "width", None))
     if result.status in ("failed", "skipped"):
-        why = f"{reason_zh(result.error_code)}：{visible(result.error or '')}"
+        why = visible(bilingual(result.error_code, result.error) or "")
         print(
             fit_text(f"{name}: {STATUS_ZH[result.status]} {result.status} ({result.error_code}) {why}", width)
         )
