@@ -68,7 +68,12 @@ def _counted(row: SourceRow, prev: SourceRow | None) -> SourceRow:
 
 
 def _marked(row: SourceRow, prev: SourceRow | None) -> SourceRow:
-    """``row`` of a resubmission (same path, new bytes) with the sha256 of the bytes it replaced."""
+    """``row`` as stored: its reason in Chinese and English (as a row read back from the dataset
+    has it, so an unchanged file compares equal), and for a resubmission (same path, new bytes)
+    the sha256 of the bytes it replaced."""
+    error = bilingual(row.error_code, row.error)
+    if error != row.error:
+        row = replace(row, error=error)
     if (
         prev is not None
         and prev.source_sha256
@@ -120,7 +125,7 @@ def ingest(
         decided = {p: _marked(r, old.get(p)) for p, r in the_plan.rows.items()}
         state = dict(old)
         state.update(decided)
-        state.update(the_plan.missing)
+        state.update({p: _marked(r, None) for p, r in the_plan.missing.items()})
         for path in the_plan.pruned:
             del state[path]
         in_dataset = _ingested(old.values())
