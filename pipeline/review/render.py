@@ -56,7 +56,9 @@ class GridCell:
         return "⟨" + ",".join(map(str, self.marks)) + "⟩" + text
 
 
-#: The narrowest a column is squeezed to when a table must fit a width (one Chinese character).
+#: The narrowest a cell's text is squeezed to when a table must fit a width (one Chinese
+#: character); a grid column that no one-column cell with text starts in may shrink to nothing
+#: (the slivers of a hand-drawn grid).
 MIN_COL: Final = 2
 
 
@@ -71,17 +73,26 @@ def _natural_widths(cells: Sequence[GridCell], n_cols: int, max_width: int) -> l
     return widths
 
 
-def _squeeze(widths: list[int], budget: int) -> list[int]:
-    """``widths`` narrowed, widest first, until they add up to ``budget`` (or every column is
-    at ``MIN_COL``)."""
+def _squeeze(widths: list[int], budget: int, cells: Sequence[GridCell], gap: int) -> list[int]:
+    """``widths`` narrowed, widest first, until they add up to ``budget`` or nothing more can
+    go: every cell with text keeps ``MIN_COL`` columns inside its borders."""
+    floor = [0] * len(widths)
+    for c in cells:
+        if c.col_span == 1 and c.label:
+            floor[c.col] = MIN_COL
+    floor = [min(f, w) for f, w in zip(floor, widths, strict=True)]
     out = list(widths)
     excess = sum(out) - budget
     while excess > 0:
-        widest = max(range(len(out)), key=lambda i: out[i])
-        if out[widest] <= MIN_COL:
+        widest = max(range(len(out)), key=lambda i: (out[i] - floor[i], out[i]))
+        if out[widest] <= floor[widest]:
             break
         out[widest] -= 1
         excess -= 1
+    for c in cells:  # a merged cell with text keeps room for one character
+        inner = sum(out[c.col : c.col + c.col_span]) + gap * (c.col_span - 1)
+        if c.label and inner < MIN_COL:
+            out[c.col] += MIN_COL - inner
     return out
 
 
@@ -98,8 +109,9 @@ def fit_widths(
     if width is None:
         return widths, 1
     for pad in (1, 0):
-        budget = width - 1 - (1 + 2 * pad) * n_cols  # a border per column and the last one
-        squeezed = _squeeze(widths, budget)
+        gap = 1 + 2 * pad
+        budget = width - 1 - gap * n_cols  # a border and the padding per column, the last border
+        squeezed = _squeeze(widths, budget, cells, gap)
         if sum(squeezed) <= budget:
             return squeezed, pad
     return None
@@ -119,10 +131,10 @@ def render_table(
     if not cells:
         return ""
     fit = fitted or fit_widths(cells, max_width=max_width, width=width)
-    if fit is None:  # too many columns: drawn narrow, then cut
-        narrow = fit_widths(cells, max_width=MIN_COL, width=None)
-        assert narrow is not None
-        drawn = _draw(cells, narrow[0], 0, False)  # no colour codes to cut through
+    if fit is None:  # too many columns: drawn as narrow as it goes, then cut
+        n_cols = max(c.col + c.col_span for c in cells)
+        narrow = _squeeze(_natural_widths(cells, n_cols, max_width), 0, cells, 1)
+        drawn = _draw(cells, narrow, 0, False)  # no colour codes to cut through
         return "\n".join(_cut(line, width or 0) for line in drawn.split("\n"))
     return _draw(cells, fit[0], fit[1], color)
 

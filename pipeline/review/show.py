@@ -64,7 +64,7 @@ def show(args: argparse.Namespace) -> int:
         if args.form is None or args.form == cf.form.form_index:
             print(render_form(cf, color=color, width=width))
     for part in result.skipped:
-        print(f"（跳过）{visible(part.describe())}")
+        print(fit_text(f"（跳过）{visible(part.describe())}", width))
     return EXIT_OK
 
 
