@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from rich.cells import get_character_cell_size
+
 #: Unicode categories never shown as they are: controls (ESC starts a terminal command), format
 #: characters (U+202E and the bidi isolates reorder what follows, tags hide text, zero-width
 #: marks), surrogates (the bytes of a name that is not UTF-8) and line/paragraph separators.
@@ -52,14 +54,15 @@ def _nonchar(ch: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def char_width(ch: str) -> int:
-    """Columns a character takes on a terminal or in a spreadsheet: East Asian wide and
-    full-width characters (Unicode EastAsianWidth W/F) two, others one."""
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    """Columns a character takes on a terminal or in a spreadsheet, by rich's cell table (the
+    one a maintained terminal library keeps up with Unicode): East Asian wide and full-width
+    characters and emoji two, combining marks and zero-width characters none, others one."""
+    return get_character_cell_size(ch)
 
 
 def text_width(text: str) -> int:
     """Display width of a one-line text."""
-    if text.isascii():
+    if text.isascii() and text.isprintable():
         return len(text)
     return sum(char_width(ch) for ch in text)
 

@@ -182,6 +182,10 @@ def _draw(cells: Sequence[GridCell], widths: list[int], pad: int, color: bool) -
         for i, line in enumerate(content[id(c)]):
             x = x0 + 1 + pad
             for ch in line:
+                if char_width(ch) == 0:  # a combining mark: with the character before it
+                    if x > x0 + 1 + pad:
+                        canvas[y0 + 1 + i][x - 1] += ch
+                    continue
                 canvas[y0 + 1 + i][x] = ch
                 if char_width(ch) == 2:
                     canvas[y0 + 1 + i][x + 1] = ""

@@ -146,3 +146,16 @@ def test_squeezing_keeps_merged_cells_and_chinese_whole() -> None:
         assert _content(drawn) == _content("".join(c.text for c in cells))
     assert fit_widths(cells, width=8) is None  # three columns of one character and borders: no
     assert all(text_width(line) <= 8 for line in render_table(cells, width=8).splitlines())
+
+
+def test_combining_marks_and_emoji_keep_the_box_aligned() -> None:
+    """Widths by rich's cell table: a combining mark takes no column (drawn with its letter),
+    an emoji two, like a Chinese character."""
+    cells = [
+        GridCell(0, 0, 1, 1, "Cafe\u0301 报告"),
+        GridCell(0, 1, 1, 1, "😀满意"),
+        GridCell(1, 0, 1, 2, "合计"),
+    ]
+    drawn = render_table(cells, width=20)
+    _assert_fits(drawn, 20)
+    assert "e\u0301" in drawn and "😀" in drawn
