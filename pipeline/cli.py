@@ -88,7 +88,7 @@ def _sub(
 def _parser() -> _Parser:
     p = _Parser(
         prog="jixiao",
-        description="Read 项目支出绩效自评表 (budget-performance self-evaluation forms: Word, PDF, "
+        description="Read 项目支出绩效自评表 (budget-performance self-evaluation forms: Word, PDF,\n"
         "spreadsheets) into a checked Parquet dataset, and review it.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -104,7 +104,8 @@ def _parser() -> _Parser:
         "Read every file under the inputs into the dataset DIR. Only new and changed files are parsed;\n"
         "every file gets one row in the sources table; a file gone from the inputs since the last run\n"
         "is marked missing (its rows are kept until --prune). Exit code 0: every file read or skipped\n"
-        "for a stated reason; 1: done, some files failed (see sources); 2: the run itself failed.",
+        "for a stated reason; 1: done, some files failed (see sources); 2: a usage error (a missing\n"
+        "input, inputs without any file, an --out that is a file) or the run itself failed.",
         "  jixiao ingest sample_docs --out out/demo\n"
         "  jixiao ingest /data/绩效自评/2023 --out /data/jixiao --workers 8 --timeout 120\n"
         "  jixiao ingest --list tonight.txt --out /data/jixiao\n"
