@@ -328,7 +328,10 @@ def _print_summary(summary: Summary, dataset: Dataset, out: Path) -> None:
         f"  表单 forms       本次读取 {summary.forms_new} read in this run; 数据集共 {forms} in the dataset"
     )
     if review:
-        print(f"  需复核 review    {review} 张表单需复核 form(s) need review (see forms.review_reasons)")
+        print(
+            f"  需复核 review    {review} 张表单需复核 — {review} form(s) need review "
+            "(see forms.review_reasons)"
+        )
     if findings:
         ranked = ", ".join(
             f"{rule} {n}" for rule, n in sorted(findings.items(), key=lambda kv: (-kv[1], kv[0]))
