@@ -70,12 +70,22 @@ def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
 
 
-def in_scope(path: str, inputs: Sequence[str]) -> bool:
-    """Whether ``path`` (as ``walk`` records paths) is one of the inputs or lies under one."""
-    for given in inputs:
-        root = os.path.normpath(given)
-        if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+def roots(inputs: Sequence[str]) -> frozenset[str]:
+    """The inputs as ``walk`` records them, for ``in_scope``."""
+    return frozenset(os.path.normpath(given) for given in inputs)
+
+
+def in_scope(path: str, scope: frozenset[str]) -> bool:
+    """Whether ``path`` (as ``walk`` records paths) is one of the inputs ``scope`` (``roots``) or
+    lies under one: its ancestors are looked up, so a list of 10,000 inputs costs no more."""
+    current = path
+    while current:
+        if current in scope:
             return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
     return False
 
 

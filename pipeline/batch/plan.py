@@ -56,7 +56,8 @@ def plan(
     which files of earlier runs under ``inputs`` are gone (missing, or pruned)."""
     cands = list(candidates)
     in_run = {c.path for c in cands}
-    gone = sorted(p for p in old if p not in in_run and discover.in_scope(p, inputs))
+    scope = discover.roots(inputs)
+    gone = sorted(p for p in old if p not in in_run and discover.in_scope(p, scope))
     owner: dict[str, str] = {
         r.source_sha256: p
         for p, r in sorted(old.items())
