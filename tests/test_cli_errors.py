@@ -225,3 +225,14 @@ def test_every_option_and_argument_is_described_with_examples() -> None:
             assert action.help and action.help.strip(), (name, action.dest)
         help_text = sub.format_help()
         assert "examples:" in help_text and sub.epilog.splitlines()[1] in help_text  # not reflowed
+
+
+def test_one_empty_input_among_others_is_listed_and_the_run_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "empty").mkdir()
+    doc = str(SAMPLES / "clean_form_no_findings.docx")
+    out = str(tmp_path / "ds")
+    assert main(["ingest", doc, str(tmp_path / "empty"), "--out", out, "--workers", "1"]) == 0
+    text = capsys.readouterr().out
+    assert f"空输入 empty     {tmp_path / 'empty'}: 没有文件 — holds no file" in text

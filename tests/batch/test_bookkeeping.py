@@ -150,3 +150,19 @@ def test_the_summary_reports_missing_replaced_and_pruned(
     assert main(["ingest", folder, "--out", out, "--workers", "1", "--prune"]) == 0
     text = capsys.readouterr().out
     assert "已删除 pruned 1" in text and f"已删除 pruned    {inbox[0]}" in text
+
+
+def test_exclude_leaves_out_names_and_paths_under_the_input(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    corpus.build(inbox / "keep", 2)
+    corpus.build(inbox / "build", 1)
+    (inbox / "keep" / "README.md").write_text("notes")
+    ds = Dataset(tmp_path / "ds")
+    summary = ingest(
+        [str(inbox)], ds, Settings(profile=NATIONAL), InProcess(), exclude=("build", "keep/*.md")
+    )
+    assert summary.excluded == 2 and summary.total == 2
+    assert sorted(Path(p).parent.name for p in _sources(ds)) == ["keep", "keep"]
+    # an excluded file is out of the inputs: once read, it is missing after it is excluded
+    summary = ingest([str(inbox)], ds, Settings(profile=NATIONAL), InProcess(), exclude=("提交_0001.docx",))
+    assert summary.excluded == 1 and [Path(p).name for p in summary.missing] == ["提交_0001.docx"]
