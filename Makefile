@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 PREFIX ?= $(HOME)/.local
 
-.PHONY: demo install test browser libreoffice lint typecheck bench generalize samples pdfs office-samples goldens clean
+.PHONY: demo install test browser libreoffice fonts lint typecheck bench generalize samples pdfs office-samples goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ libreoffice:
 	    --no-install-recommends libreoffice-writer-nogui python3-uno; \
 	  else echo "the legacy Word tests need LibreOffice: sudo apt-get install libreoffice-writer-nogui python3-uno" >&2; exit 1; fi; }
 
+## fonts: the Noto CJK fonts LibreOffice prints Chinese with (generalization PDFs, make pdfs)
+fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; \
+	  else echo "printing variants to PDF needs a Chinese font: sudo apt-get install fonts-noto-cjk" >&2; exit 1; fi; }
+
 ## test: set up, lint, type-check and run the whole test suite
 test: $(STAMP) browser libreoffice
 	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
@@ -61,7 +67,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 ## bench: end-to-end throughput against the raw read of the same files (results printed)
-bench: $(STAMP)
+bench: $(STAMP) libreoffice fonts
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch
 	$(BIN)/python -m bench.generalize
@@ -69,7 +75,7 @@ bench: $(STAMP)
 
 ## generalize: read 600 held-out template variants against their plain renderings (cells equal,
 ## differing variants flagged, failures by knob); a share printed to PDF where soffice exists
-generalize: $(STAMP)
+generalize: $(STAMP) libreoffice fonts
 	$(BIN)/python -m bench.generalize
 
 ## samples: rebuild sample_docs/*.docx from sample_docs/build/build.py (deterministic)
@@ -78,7 +84,7 @@ samples: $(STAMP)
 
 ## pdfs: export sample_docs/*.docx to PDF and make the PDF-only samples (reproducible; needs
 ## LibreOffice, poppler-utils and the Noto CJK fonts — CI does not: the PDFs are committed)
-pdfs: $(STAMP)
+pdfs: $(STAMP) libreoffice fonts
 	$(BIN)/python sample_docs/build/export_pdf.py
 
 ## office-samples: the .doc/.wps/.rtf/.xlsx/.xls/.et/.ods samples (after `make samples`; needs

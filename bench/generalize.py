@@ -44,16 +44,23 @@ def run(seeds: range, pdf_share: float) -> list[Outcome]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev", action="store_true", help="run on the development seeds (1000–) instead")
+    ap.add_argument(
+        "--start", type=int, help="first seed of a range of your own (a fresh unseen range: 200000)"
+    )
     ap.add_argument("-n", type=int, default=len(BENCH_SEEDS), help="number of variants (default 600)")
     ap.add_argument(
         "--pdf-share", type=float, default=0.1, help="share of variants printed to PDF (needs soffice)"
     )
     args = ap.parse_args(argv)
     base = DEV_SEEDS if args.dev else BENCH_SEEDS
-    seeds = range(base.start, base.start + args.n)
+    first = args.start if args.start is not None else base.start
+    seeds = range(first, first + args.n)
     share = args.pdf_share
     if share and pdf.soffice() is None:
         print("LibreOffice (soffice) not installed: no variant is printed to PDF")
+        share = 0.0
+    if share and not pdf.cjk_font():
+        print("no Chinese font (fonts-noto-cjk; `make fonts`): no variant is printed to PDF")
         share = 0.0
     t = time.perf_counter()
     outcomes = run(seeds, share)
@@ -63,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     print(f"  ({s['seconds']} s)")
     RESULTS.mkdir(exist_ok=True)
-    stem = "generalize-dev" if args.dev else "generalize"
+    stem = "generalize-dev" if args.dev else "generalize" if args.start is None else f"generalize-{first}"
     (RESULTS / f"{stem}.json").write_text(
         json.dumps(s, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )

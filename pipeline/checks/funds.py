@@ -32,38 +32,47 @@ def exec_rate(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _exec_expected(ctx: Context) -> tuple[FundLine, Decimal, Decimal, Decimal] | None:
-    """(line, weight, rate, expected score) on the line that carries the execution weight; None
-    when no weight is printed (none is assumed) or the rate cannot be computed."""
+def scored_lines(ctx: Context) -> list[FundLine]:
+    """The lines whose execution score is checked: the execution line, and every other line that
+    prints a 分值 of its own (a template that scores each fund line, Yunnan's)."""
     line = exec_line(ctx.form)
-    if line is None or line.weight is None or line.score is None:
+    lines = [line] if line is not None else []
+    lines += [f for f in ctx.form.funds if f is not line and f.weight is not None and f.weight_raw]
+    return lines
+
+
+def _exec_expected(line: FundLine) -> tuple[Decimal, Decimal, Decimal] | None:
+    """(weight, rate, expected score) of a line; None when no weight is printed (none is assumed)
+    or the rate cannot be computed."""
+    if line.weight is None or line.score is None:
         return None
     rate = line.rate_computed
     if rate is None:
         return None
-    return line, line.weight, rate, line.weight * min(rate, Decimal(1))
+    return line.weight, rate, line.weight * min(rate, Decimal(1))
 
 
 def _exec_finding(ctx: Context, over: bool) -> Iterator[Finding]:
-    found = _exec_expected(ctx)
-    if found is None:
-        return
-    line, weight, rate, expected = found
-    assert line.score is not None
-    diff = line.score - expected
-    if (diff if over else -diff) > ctx.rule.tolerance:
-        yield ctx.finding(
-            fund=line,
-            fields=("score", "weight", "executed", "budget_full_year"),
-            expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
-            actual_value=line.score,
-            label=line.label_raw,
-            reported=fmt(line.score),
-            weight=fmt(weight),
-            rate=pct(rate),
-            expected=fmt(expected, 2),
-            diff=fmt(abs(diff), 2),
-        )
+    for line in scored_lines(ctx):
+        found = _exec_expected(line)
+        if found is None:
+            continue
+        weight, rate, expected = found
+        assert line.score is not None
+        diff = line.score - expected
+        if (diff if over else -diff) > ctx.rule.tolerance:
+            yield ctx.finding(
+                fund=line,
+                fields=("score", "weight", "executed", "budget_full_year"),
+                expected_value=expected.quantize(Decimal("0.0001"), ROUND_HALF_UP),
+                actual_value=line.score,
+                label=line.label_raw,
+                reported=fmt(line.score),
+                weight=fmt(weight),
+                rate=pct(rate),
+                expected=fmt(expected, 2),
+                diff=fmt(abs(diff), 2),
+            )
 
 
 def exec_score(ctx: Context) -> Iterator[Finding]:
@@ -77,11 +86,11 @@ def exec_score_under(ctx: Context) -> Iterator[Finding]:
 
 
 def exec_score_blank(ctx: Context) -> Iterator[Finding]:
-    line = exec_line(ctx.form)
-    if line is not None and line.weight is not None and line.score is None and is_blank(line.score_raw):
-        yield ctx.finding(
-            fund=line, fields=("score", "weight"), label=line.label_raw, weight=fmt(line.weight)
-        )
+    for line in scored_lines(ctx):
+        if line.weight is not None and line.score is None and is_blank(line.score_raw):
+            yield ctx.finding(
+                fund=line, fields=("score", "weight"), label=line.label_raw, weight=fmt(line.weight)
+            )
 
 
 MONEY_COLUMNS = (

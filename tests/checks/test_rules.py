@@ -40,6 +40,7 @@ def fund(
         executed=d(executed),
         weight=d(weight),
         score=d(score),
+        weight_raw=weight,
         rate_reported=d(rate),
         rate_raw=None if rate is None else f"{D(rate) * 100}%",
     )
@@ -202,6 +203,21 @@ def test_exec_score_is_checked_on_the_line_that_carries_the_weight() -> None:
         )
     )
     assert findings(f, "EXEC_SCORE") == []
+
+
+def test_exec_score_on_every_line_that_prints_its_own_weight() -> None:
+    # Yunnan scores each fund line: the fiscal line's 8 × 96 % = 7.68 is claimed as 8
+    f = form(
+        funds=(
+            fund("total", "500", "470", weight="10", score="9.4", rate="0.94"),
+            fund("fiscal", "400", "384", weight="8", score="8", rate="0.96", seq=2),
+            fund("carryover", "60", "48", weight="1", score="0.7", rate="0.8", seq=3),
+            fund("other", "40", "38", weight="1", rate="0.95", seq=4),
+        )
+    )
+    assert [x.fund_line for x in findings(f, "EXEC_SCORE")] == ["fiscal"]
+    assert findings(f, "EXEC_SCORE_UNDER") == []  # 0.8 − 0.7 = 0.1 is within the tolerance
+    assert [x.fund_line for x in findings(f, "EXEC_SCORE_BLANK")] == ["other"]
 
 
 def test_exec_score_blank() -> None:

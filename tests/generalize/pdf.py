@@ -17,6 +17,16 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def cjk_font() -> bool:
+    """True when fontconfig knows a Chinese font: without one LibreOffice prints the forms' text as
+    boxes and every printed variant is skipped as no form (a benchmark of nothing)."""
+    fc = shutil.which("fc-list")
+    if fc is None:
+        return False
+    out = subprocess.run([fc, ":lang=zh", "family"], capture_output=True, text=True, check=False)
+    return bool(out.stdout.strip())
+
+
 def to_pdf(docs: dict[str, bytes], timeout: int = 1800) -> dict[str, bytes]:
     """``{name: docx bytes}`` → ``{name: pdf bytes}`` (names are file stems); needs ``soffice``."""
     exe = soffice()
