@@ -72,19 +72,38 @@ def block_width(text: str) -> int:
     return max(text_width(line) for line in text.split("\n"))
 
 
+def _word_start(line: str) -> int:
+    """Where the run of Latin letters, digits and punctuation that ends ``line`` begins."""
+    i = len(line)
+    while i > 0 and line[i - 1].isascii() and not line[i - 1].isspace():
+        i -= 1
+    return i
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns (Chinese text breaks anywhere, like on paper)."""
+    """Lines of at most ``width`` columns. Chinese text breaks anywhere, like on paper; a run of
+    Latin letters and digits (a number, a rule id, an English word) moves whole to the next line
+    when it fits there."""
     lines: list[str] = []
     for para in text.split("\n") or [""]:
-        line, used = "", 0
+        line, used, first = "", 0, len(lines)
         for ch in para:
             w = char_width(ch)
             if used + w > width and line:
-                lines.append(line)
-                line, used = "", 0
+                cut = _word_start(line) if ch.isascii() and not ch.isspace() else len(line)
+                if 0 < cut < len(line) and len(line) - cut + 1 < width:
+                    lines.append(line[:cut].rstrip(" "))
+                    line = line[cut:]
+                    used = len(line)
+                else:
+                    lines.append(line)
+                    line, used = "", 0
+                if ch == " " and not line:
+                    continue  # no line starts with the space it broke at
             line += ch
             used += w
-        lines.append(line)
+        if line or len(lines) == first:
+            lines.append(line)
     return lines or [""]
 
 

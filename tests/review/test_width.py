@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.review.display import text_width
+from pipeline.review.display import text_width, wrap
 from pipeline.review.render import GridCell, fit_widths, render_table
 from tests.conftest import ROOT, SAMPLES
 
@@ -159,3 +159,11 @@ def test_combining_marks_and_emoji_keep_the_box_aligned() -> None:
     drawn = render_table(cells, width=20)
     _assert_fits(drawn, 20)
     assert "e\u0301" in drawn and "😀" in drawn
+
+
+def test_wrap_keeps_numbers_and_latin_words_whole_when_they_fit() -> None:
+    assert wrap("各分项之和949.78万元", 12) == ["各分项之和", "949.78万元"]
+    assert wrap("needs OCR: no text layer", 10) == ["needs OCR:", "no text", "layer"]
+    assert wrap("大同市住房和城乡建设局", 6) == ["大同市", "住房和", "城乡建", "设局"]  # Chinese anywhere
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]  # a word wider than the line breaks
+    assert all(text_width(line) <= 7 for line in wrap("⟨2,7⟩1009.86 万元 DEVIATION_MISSING", 7))
