@@ -4,8 +4,9 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
+PREFIX ?= $(HOME)/.local
 
-.PHONY: demo test browser libreoffice fonts lint typecheck bench generalize samples pdfs office-samples goldens clean
+.PHONY: demo install test browser libreoffice fonts lint typecheck bench generalize samples pdfs office-samples goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,11 +14,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## demo: set up and ingest the bundled sample_docs/ into $(OUT), then print the summary.
-## Exit code 1 means "done, some files failed": sample_docs holds one deliberately broken upload.
+## demo: set up and ingest the bundled sample documents into $(OUT), then print the summary.
+## Only the documents: the builder scripts (build/), the golden files (expected/) and the README
+## are left out with --exclude. Exit code 1 means "done, some files failed": sample_docs holds
+## deliberately broken, encrypted and scanned uploads, so 1 is what the demo expects.
 demo: $(STAMP)
 	rm -rf $(OUT)
-	$(BIN)/jixiao ingest sample_docs --out $(OUT) || [ $$? -eq 1 ]
+	$(BIN)/jixiao ingest sample_docs --exclude build --exclude expected --exclude README.md --out $(OUT) \
+	  || [ $$? -eq 1 ]
+	@echo "next: . $(VENV)/bin/activate (or make install), then jixiao --help"
+
+## install: set up and link jixiao into $(PREFIX)/bin (default ~/.local/bin), so plain `jixiao`
+## works in every shell (the link points into $(VENV); `make clean` removes both)
+install: $(STAMP)
+	mkdir -p $(PREFIX)/bin
+	ln -sf $(abspath $(BIN))/jixiao $(PREFIX)/bin/jixiao
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) echo "jixiao → $(PREFIX)/bin/jixiao";; \
+	  *) echo "jixiao → $(PREFIX)/bin/jixiao; add $(PREFIX)/bin to PATH: export PATH=\"$(PREFIX)/bin:\$$PATH\"";; esac
 
 ## browser: Debian's chromium, for the HTML report's browser tests (apt-installed when missing)
 browser:

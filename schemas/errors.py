@@ -79,6 +79,18 @@ class ConfigurationError(JixiaoError):
     code = "configuration"
 
 
+class UsageError(JixiaoError):
+    """Raised when the command line asks for something that cannot be done (a missing input, a
+    form index the file does not have, an output path under a file): the run stops before it
+    starts, with one line in Chinese and English, exit code 2."""
+
+    code = "usage"
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} — {en}")
+        self.zh, self.en = zh, en
+
+
 class DatasetError(JixiaoError):
     """Raised when the output directory is not a jixiao dataset or cannot be written."""
 

@@ -288,7 +288,9 @@ class Finding:
     refs: Refs = ()
 
 
-SourceStatus = Literal["ok", "partial", "failed", "skipped"]
+#: ``missing``: a file an earlier run read that is gone from the inputs (its rows are kept until
+#: ``ingest --prune``).
+SourceStatus = Literal["ok", "partial", "failed", "skipped", "missing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -355,6 +357,11 @@ class SourceRow:
     #: Runs in a row that parsed these bytes (None: decided without parsing). The retry policy
     #: (``schemas.statuses``) retries a timeout once: when this is 1.
     attempts: int | None = None
+    #: A resubmission (same path, new bytes): the sha256 of the bytes these replaced.
+    replaced_sha256: str | None = None
+    #: A ``missing`` file: the status it had when it was last seen (its rows are kept when that
+    #: was ok or partial).
+    last_status: SourceStatus | None = None
 
     @staticmethod
     def of_result(result: SourceResult) -> SourceRow:
@@ -378,14 +385,15 @@ class SourceRow:
     @property
     def ingested(self) -> bool:
         """Whether the file's forms are in the dataset under its own sha256."""
-        return self.status in ("ok", "partial") and self.duplicate_of is None
+        status = self.last_status if self.status == "missing" else self.status
+        return status in ("ok", "partial") and self.duplicate_of is None
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     @staticmethod
     def from_dict(row: dict[str, Any]) -> SourceRow:
-        values: dict[str, Any] = {f.name: row[f.name] for f in fields(SourceRow)}
+        values: dict[str, Any] = {f.name: row.get(f.name) for f in fields(SourceRow)}
         values["skipped_parts"] = tuple(values["skipped_parts"] or ())
         values["warnings"] = tuple(values["warnings"] or ())
         return SourceRow(**values)

@@ -62,6 +62,13 @@ _CODES: Final = (
     Code("duplicate", "skipped", "never", "与另一文件内容相同", "the same content as another file"),
     # the file system
     Code("missing", "failed", "next_run", "文件不存在", "no such file"),
+    Code(
+        "gone",
+        "missing",
+        "next_run",
+        "文件已不在输入中（此前的运行读取过，其数据保留，--prune 删除）",
+        "gone from the inputs since an earlier run (its rows are kept; --prune drops them)",
+    ),
     Code("unreadable", "failed", "next_run", "无法读取", "cannot be read"),
     Code("broken_symlink", "failed", "next_run", "失效的链接", "a link to a file that does not exist"),
     Code("symlink_loop", "skipped", "never", "循环链接", "a symlink loop"),
@@ -149,7 +156,13 @@ def retried(code: str | None, attempts: int | None) -> bool:
 
 #: The status of a file, in Chinese.
 STATUS_ZH: Final = MappingProxyType(
-    {"ok": "已读取", "partial": "部分读取", "failed": "读取失败", "skipped": "已跳过"}
+    {
+        "ok": "已读取",
+        "partial": "部分读取",
+        "failed": "读取失败",
+        "skipped": "已跳过",
+        "missing": "已不在输入中",
+    }
 )
 
 
@@ -190,3 +203,13 @@ def review_status(text: str | None) -> str | None:
         return None
     word = "".join(str(text).split())
     return _REVIEW_WORDS.get(word) or _REVIEW_WORDS.get(word.lower())
+def bilingual(code: str | None, error: str | None) -> str | None:
+    """``sources.error`` as stored and shown: the code's Chinese reason, then the English detail
+    ("文件损坏：not a readable .docx …"). Idempotent: a text that already starts with the Chinese
+    reason is returned as it is."""
+    if error is None or code is None:
+        return error
+    zh = reason_zh(code)
+    if zh == code or error.startswith(zh):
+        return error
+    return f"{zh}：{error}"

@@ -20,11 +20,13 @@ from typing import Any, Final
 import pyarrow as pa
 
 #: Bump the minor version for added columns, the major version for anything a reader would notice.
-SCHEMA_VERSION: Final = "1.5"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles;
+SCHEMA_VERSION: Final = "1.6"  # 1.1: the cells and terms tables; 1.2: needs_review, cell roles;
 # 1.3: cells.stored (a spreadsheet cell's stored value where it differs from its text);
 # 1.4: sources.source_path_bytes (a name that is not UTF-8), sources.attempts (the retry policy);
 # 1.5: forms.duplicate_of (the same project filed in another file), finding ids stable by location,
-# the reviews table (the auditors' decisions, carried into every version)
+# the reviews table (the auditors' decisions, carried into every version);
+# 1.6: sources missing/replaced (status missing + last_status for files gone from the inputs,
+#      replaced_sha256 for resubmissions)
 
 MONEY: Final = pa.decimal128(20, 6)
 SCORE: Final = pa.decimal128(12, 4)
@@ -209,6 +211,10 @@ SOURCES: Final = _schema(
         pa.field("warnings", STRINGS),
         pa.field("n_pages", i32),
         pa.field("duplicate_of", s),
+        # a resubmission (same path, new bytes): the sha256 of the bytes it replaced (1.6)
+        pa.field("replaced_sha256", s),
+        # status missing (gone from the inputs since an earlier run): the status it had then (1.6)
+        pa.field("last_status", s),
         pa.field("schema_version", s, nullable=False),
     ],
 )

@@ -8,10 +8,11 @@ records in ``sources`` with the reason they were not read.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from schemas.records import SourceStatus
 
@@ -36,17 +37,59 @@ def _skip_reason(name: str) -> tuple[str, str] | None:
     return None
 
 
-def walk(inputs: list[str]) -> Iterator[Candidate]:
-    """Every file under the inputs, in sorted order; each exactly once."""
+@dataclass
+class Walked:
+    """What a walk saw besides its candidates: inputs that held no file at all, and how many
+    entries ``--exclude`` left out (a folder counts once)."""
+
+    empty: list[str] = field(default_factory=list)
+    excluded: int = 0
+
+
+def walk(
+    inputs: list[str], exclude: Sequence[str] = (), seen_by: Walked | None = None
+) -> Iterator[Candidate]:
+    """Every file under the inputs, in sorted order; each exactly once. ``exclude``: glob
+    patterns matched against each entry's name and its path under the input folder (such an
+    entry is not walked and gets no candidate); ``seen_by`` collects the empty inputs and the
+    excluded count."""
     seen: set[str] = set()
+    walked = seen_by if seen_by is not None else Walked()
     for given in inputs:
-        for cand in _walk_one(given):
+        n = 0
+        for cand in _walk_one(given, tuple(exclude), walked):
+            n += 1
             if cand.path not in seen:  # the same path given twice is one file
                 seen.add(cand.path)
                 yield cand
+        if n == 0:
+            walked.empty.append(given)
 
 
-def _walk_one(given: str) -> Iterator[Candidate]:
+def _excluded(name: str, relative: str, patterns: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+
+
+def roots(inputs: Sequence[str]) -> frozenset[str]:
+    """The inputs as ``walk`` records them, for ``in_scope``."""
+    return frozenset(os.path.normpath(given) for given in inputs)
+
+
+def in_scope(path: str, scope: frozenset[str]) -> bool:
+    """Whether ``path`` (as ``walk`` records paths) is one of the inputs ``scope`` (``roots``) or
+    lies under one: its ancestors are looked up, so a list of 10,000 inputs costs no more."""
+    current = path
+    while current:
+        if current in scope:
+            return True
+        parent = os.path.dirname(current)
+        if parent == current:
+            return False
+        current = parent
+    return False
+
+
+def _walk_one(given: str, exclude: tuple[str, ...] = (), walked: Walked | None = None) -> Iterator[Candidate]:
     path = os.path.normpath(given)
     try:
         st = os.stat(path)
@@ -77,6 +120,10 @@ def _walk_one(given: str) -> Iterator[Candidate]:
             return
         for entry in entries:
             child = os.path.join(directory, entry.name)
+            if exclude and _excluded(entry.name, os.path.relpath(child, path), exclude):
+                if walked is not None:
+                    walked.excluded += 1
+                continue
             try:
                 cst = os.stat(child)
             except OSError as e:

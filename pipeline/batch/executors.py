@@ -181,7 +181,7 @@ class DaskExecutor:
         cluster = None
         if self.address == "local":
             cluster = LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
             )
             client = Client(cluster)
         else:

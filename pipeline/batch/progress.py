@@ -9,7 +9,8 @@ from typing import Any
 
 class Progress:
     """``update(done, total)`` as files complete. A tqdm bar when stderr is a terminal; else a log
-    line at most every ``every`` seconds (and at the end), for cron mails and CI logs."""
+    line at most every ``every`` seconds (and at the end), for cron mails and CI logs. The first
+    ``done`` (files decided without parsing) counts toward the total but not toward the rate."""
 
     def __init__(self, every: float = 10.0, stream: Any = None) -> None:
         self.stream = stream if stream is not None else sys.stderr
@@ -18,6 +19,7 @@ class Progress:
         self._started = time.monotonic()
         self._last_log = 0.0
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._base: int | None = None
 
     def __enter__(self) -> Progress:
         return self
@@ -27,21 +29,28 @@ class Progress:
             self._bar.close()
 
     def update(self, done: int, total: int) -> None:
+        if self._base is None:
+            self._base = done
         if self._tty:
             if self._bar is None:
                 from tqdm import tqdm
 
                 self._bar = tqdm(
-                    total=total, unit="file", file=self.stream, dynamic_ncols=True, desc="ingest"
+                    total=total,
+                    initial=done,
+                    unit="file",
+                    file=self.stream,
+                    dynamic_ncols=True,
+                    desc="ingest",
                 )
             self._bar.n = done
             self._bar.refresh()
             return
         now = time.monotonic()
-        if done and (done == total or now - self._last_log >= self.every):
+        if done > self._base and (done == total or now - self._last_log >= self.every):
             self._last_log = now
             elapsed = now - self._started
-            rate = done / elapsed if elapsed > 0 else 0.0
+            rate = (done - self._base) / elapsed if elapsed > 0 else 0.0
             eta = (total - done) / rate if rate > 0 else 0.0
             pct = 100 * done / total if total else 100.0
             print(

@@ -21,8 +21,9 @@ from pipeline.batch.jobs import Settings
 from pipeline.batch.plan import plan
 from pipeline.dataset.rows import read_sources, sources_table
 from pipeline.dataset.writer import Dataset
-from schemas.errors import DatasetError
+from schemas.errors import DatasetError, UsageError
 from schemas.records import SourceRow
+from schemas.statuses import bilingual
 
 #: Commit after this many parsed files (``--commit-every``) or this many seconds.
 DEFAULT_COMMIT_EVERY: Final = 500
@@ -40,6 +41,19 @@ class Summary:
     commits: int = 0
     seconds: float = 0.0
     failed_paths: list[tuple[str, str]] = field(default_factory=list)
+    #: resubmissions (same path, new bytes) among this run's files
+    replaced: int = 0
+    #: files of earlier runs gone from the inputs: kept and marked, or dropped (``prune``)
+    missing: list[str] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)
+    #: inputs that held no file, and entries ``exclude`` left out
+    empty_inputs: list[str] = field(default_factory=list)
+    excluded: int = 0
+
+    @property
+    def total(self) -> int:
+        """The files of this run (each with its sources row): what the progress counts."""
+        return sum(self.files.values())
 
     @property
     def any_failed(self) -> bool:
@@ -51,6 +65,23 @@ def _counted(row: SourceRow, prev: SourceRow | None) -> SourceRow:
     if prev is None or prev.source_sha256 != row.source_sha256 or not prev.attempts:
         return row
     return replace(row, attempts=prev.attempts + 1)
+
+
+def _marked(row: SourceRow, prev: SourceRow | None) -> SourceRow:
+    """``row`` as stored: its reason in Chinese and English (as a row read back from the dataset
+    has it, so an unchanged file compares equal), and for a resubmission (same path, new bytes)
+    the sha256 of the bytes it replaced."""
+    error = bilingual(row.error_code, row.error)
+    if error != row.error:
+        row = replace(row, error=error)
+    if (
+        prev is not None
+        and prev.source_sha256
+        and row.source_sha256
+        and prev.source_sha256 != row.source_sha256
+    ):
+        return replace(row, replaced_sha256=prev.source_sha256)
+    return row
 
 
 def _ingested(rows: Iterable[SourceRow]) -> set[str]:
@@ -66,12 +97,22 @@ def ingest(
     commit_every: int = DEFAULT_COMMIT_EVERY,
     commit_seconds: float = DEFAULT_COMMIT_SECONDS,
     reprocess: bool = False,
+    prune: bool = False,
+    exclude: tuple[str, ...] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
-    """Ingest ``inputs`` into ``dataset``; returns what happened. Raises ``DatasetError`` only."""
+    """Ingest ``inputs`` into ``dataset``; returns what happened. ``progress(done, total)`` counts
+    every file of the run (those decided without parsing are done at once). Raises
+    ``DatasetError``, or ``UsageError`` when the inputs hold no file at all (nothing is written)."""
     started = time.monotonic()
     executor = executor or InProcess()
     summary = Summary()
+    walked = discover.Walked()
+    candidates = list(discover.walk(inputs, exclude, walked))
+    summary.empty_inputs, summary.excluded = walked.empty, walked.excluded
+    if not candidates:
+        shown = "、".join(inputs)
+        raise UsageError(f"输入中没有任何文件：{shown}", f"no files in the input: {', '.join(inputs)}")
     with dataset.lock():
         manifest = dataset.manifest()
         if manifest is not None and manifest.profile != settings.profile:
@@ -80,16 +121,20 @@ def ingest(
                 f"--profile {manifest.profile} or into a new --out directory"
             )
         old = read_sources(dataset.read("sources"))
-        the_plan = plan(discover.walk(inputs), old, settings, reprocess=reprocess)
+        the_plan = plan(candidates, old, settings, reprocess=reprocess, inputs=inputs, prune=prune)
+        decided = {p: _marked(r, old.get(p)) for p, r in the_plan.rows.items()}
         state = dict(old)
-        state.update(the_plan.rows)
+        state.update(decided)
+        state.update({p: _marked(r, None) for p, r in the_plan.missing.items()})
+        for path in the_plan.pruned:
+            del state[path]
         in_dataset = _ingested(old.values())
         summary.unchanged = len(the_plan.unchanged)
         pending: dict[str, list[pa.Table]] = {}
         replaced: set[str] = set()
         done_since_commit = 0
         last_commit = time.monotonic()
-        total = len(the_plan.jobs)
+        total = len(decided) + len(the_plan.jobs)
 
         committed = dict(old)
 
@@ -108,10 +153,10 @@ def ingest(
             summary.commits += 1
 
         if progress:
-            progress(0, total)
+            progress(len(decided), total)
         for batch in executor.run(the_plan.jobs, settings):
             for source in batch.sources:
-                source = _counted(source, old.get(source.source_path))
+                source = _marked(_counted(source, old.get(source.source_path)), old.get(source.source_path))
                 state[source.source_path] = source
                 if source.source_sha256:
                     replaced.add(source.source_sha256)
@@ -124,7 +169,7 @@ def ingest(
             summary.parsed += len(batch.sources)
             done_since_commit += len(batch.sources)
             if progress:
-                progress(summary.parsed, total)
+                progress(len(decided) + summary.parsed, total)
             if done_since_commit >= commit_every or time.monotonic() - last_commit >= commit_seconds:
                 commit()
         if done_since_commit or state != committed or (manifest is None and summary.commits == 0):
@@ -135,6 +180,11 @@ def ingest(
         if row.status == "skipped":
             summary.skipped[row.error_code or "-"] += 1
         if row.status == "failed":
-            summary.failed_paths.append((path, f"{row.error_code}: {row.error}"))
+            summary.failed_paths.append((path, f"{row.error_code} {bilingual(row.error_code, row.error)}"))
+        prev = old.get(path)
+        if row.replaced_sha256 and prev is not None and prev.source_sha256 == row.replaced_sha256:
+            summary.replaced += 1
+    summary.missing = sorted(the_plan.missing)
+    summary.pruned = sorted(the_plan.pruned)
     summary.seconds = time.monotonic() - started
     return summary

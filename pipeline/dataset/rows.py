@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from parsers.forms.words import form_terms
 from schemas.records import BBox, CellRef, CheckedForm, Quantity, Refs, SourceResult, SourceRow, stored_ratio
+from schemas.statuses import bilingual
 from schemas.tables import SCHEMA_VERSION, TABLES, Row
 
 
@@ -267,7 +268,12 @@ def sources_table(rows: Iterable[SourceRow]) -> pa.Table:
     return to_table(
         "sources",
         [
-            {**r.as_dict(), "source_path_bytes": raw_name(r.source_path), "schema_version": SCHEMA_VERSION}
+            {
+                **r.as_dict(),
+                "error": bilingual(r.error_code, r.error),
+                "source_path_bytes": raw_name(r.source_path),
+                "schema_version": SCHEMA_VERSION,
+            }
             for r in rows
         ],
     )

@@ -118,7 +118,8 @@ class Dataset:
         snapshot = self.current()
         if snapshot is None:
             raise DatasetError(
-                f"{self.root} is not a jixiao dataset (run jixiao ingest … --out {self.root} first)"
+                f"{self.root} 不是 jixiao 数据集 — {self.root} is not a jixiao dataset "
+                f"(run jixiao ingest … --out {self.root} first)"
             )
         return snapshot
 
@@ -144,12 +145,15 @@ class Dataset:
         if not self.real.exists():
             return None
         if not self.real.is_dir():
-            raise DatasetError(f"{self.root} is a file, not a dataset folder: choose another --out")
+            raise DatasetError(
+                f"{self.root} 是一个文件而不是数据集文件夹 — {self.root} is a file, not a dataset folder: "
+                "choose another --out"
+            )
         others = sorted(p.name for p in self.real.iterdir() if p.name not in (INTERNAL, VERSIONS))
         if others:
             raise DatasetError(
-                f"{self.root} exists and is not a jixiao dataset (it holds {others[0]!r} and no "
-                f"{CURRENT}); choose a new or empty --out directory"
+                f"{self.root} 已存在且不是 jixiao 数据集 — {self.root} exists and is not a jixiao dataset "
+                f"(it holds {others[0]!r} and no {CURRENT}); choose a new or empty --out directory"
             )
         return None  # new, or only what a first commit that failed left behind
 

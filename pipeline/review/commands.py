@@ -20,12 +20,14 @@ import pyarrow.parquet as pq
 
 from parsers.numbers import plain
 from pipeline.dataset.query import connect, run_query
-from pipeline.review.display import to_csv, visible
-from pipeline.review.render import GridCell, render_table
+from pipeline.review.display import terminal_width, to_csv, visible
+from pipeline.review.render import GridCell, fit_widths, render_table
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 #: Rows ``jixiao query`` shows on a terminal (``--max-rows``).
 DEFAULT_MAX_ROWS: Final = 50
+#: The narrowest a query column is drawn before the result is shown one record at a time.
+MIN_READABLE: Final = 6
 
 
 def _as_text(value: object) -> str:
@@ -38,12 +40,34 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def print_table(table: pa.Table, max_rows: int, color: bool = False) -> None:
-    """A query result drawn like a form (Chinese text aligned), at most ``max_rows`` rows."""
-    cells = [GridCell(0, c, 1, 1, name) for c, name in enumerate(table.column_names)]
-    for r, row in enumerate(table.slice(0, max_rows).to_pylist(), 1):
-        cells += [GridCell(r, c, 1, 1, _as_text(row[name])) for c, name in enumerate(table.column_names)]
-    print(render_table(cells, max_width=24, color=color))
+def print_table(table: pa.Table, max_rows: int, color: bool = False, width: int | None = None) -> None:
+    """A query result drawn like a form (Chinese text aligned), at most ``max_rows`` rows, within
+    ``width`` columns (None: no limit). A result with more columns than fit at a readable width
+    (no column narrowed below ``MIN_READABLE``) is drawn one record at a time: a table of column and value."""
+    rows = table.slice(0, max_rows).to_pylist()
+    names = table.column_names
+    cells = [GridCell(0, c, 1, 1, name) for c, name in enumerate(names)]
+    for r, row in enumerate(rows, 1):
+        cells += [GridCell(r, c, 1, 1, _as_text(row[name])) for c, name in enumerate(names)]
+    fit = fit_widths(cells, max_width=24, width=width)
+    natural = fit_widths(cells, max_width=24)
+    readable = (
+        fit is not None
+        and natural is not None
+        and fit[1] == 1
+        and all(w >= min(n, MIN_READABLE) for w, n in zip(fit[0], natural[0], strict=True))
+    )
+    if width is None or readable or not names:
+        print(render_table(cells, max_width=24, color=color, fitted=fit))
+    else:
+        for r, row in enumerate(rows, 1):
+            print(f"── 第 {r} 行 row {r} ──")
+            record = [
+                cell
+                for c, name in enumerate(names)
+                for cell in (GridCell(c, 0, 1, 1, name), GridCell(c, 1, 1, 1, _as_text(row[name])))
+            ]
+            print(render_table(record, max_width=max(24, width), color=color, width=width))
     shown = min(max_rows, table.num_rows)
     print(f"({table.num_rows} rows{'' if shown == table.num_rows else f', first {shown} shown'})")
 
@@ -66,7 +90,7 @@ def query(args: argparse.Namespace) -> int:
             Path(args.csv).write_text(text, encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
             print(f"{result.num_rows} rows → {args.csv}", file=sys.stderr)
     if not args.csv and not args.parquet:
-        print_table(result, args.max_rows)
+        print_table(result, args.max_rows, width=terminal_width(getattr(args, "width", None)))
     return EXIT_OK
 
 

@@ -7,10 +7,15 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import os
+import shutil
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+from rich.cells import get_character_cell_size
 
 #: Unicode categories never shown as they are: controls (ESC starts a terminal command), format
 #: characters (U+202E and the bidi isolates reorder what follows, tags hide text, zero-width
@@ -49,14 +54,15 @@ def _nonchar(ch: str) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def char_width(ch: str) -> int:
-    """Columns a character takes on a terminal or in a spreadsheet: East Asian wide and
-    full-width characters (Unicode EastAsianWidth W/F) two, others one."""
-    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    """Columns a character takes on a terminal or in a spreadsheet, by rich's cell table (the
+    one a maintained terminal library keeps up with Unicode): East Asian wide and full-width
+    characters and emoji two, combining marks and zero-width characters none, others one."""
+    return get_character_cell_size(ch)
 
 
 def text_width(text: str) -> int:
     """Display width of a one-line text."""
-    if text.isascii():
+    if text.isascii() and text.isprintable():
         return len(text)
     return sum(char_width(ch) for ch in text)
 
@@ -66,20 +72,51 @@ def block_width(text: str) -> int:
     return max(text_width(line) for line in text.split("\n"))
 
 
+def _word_start(line: str) -> int:
+    """Where the run of Latin letters, digits and punctuation that ends ``line`` begins."""
+    i = len(line)
+    while i > 0 and line[i - 1].isascii() and not line[i - 1].isspace():
+        i -= 1
+    return i
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns (Chinese text breaks anywhere, like on paper)."""
+    """Lines of at most ``width`` columns. Chinese text breaks anywhere, like on paper; a run of
+    Latin letters and digits (a number, a rule id, an English word) moves whole to the next line
+    when it fits there."""
     lines: list[str] = []
     for para in text.split("\n") or [""]:
-        line, used = "", 0
+        line, used, first = "", 0, len(lines)
         for ch in para:
             w = char_width(ch)
             if used + w > width and line:
-                lines.append(line)
-                line, used = "", 0
+                cut = _word_start(line) if ch.isascii() and not ch.isspace() else len(line)
+                if 0 < cut < len(line) and len(line) - cut + 1 < width:
+                    lines.append(line[:cut].rstrip(" "))
+                    line = line[cut:]
+                    used = len(line)
+                else:
+                    lines.append(line)
+                    line, used = "", 0
+                if ch == " " and not line:
+                    continue  # no line starts with the space it broke at
             line += ch
             used += w
-        lines.append(line)
+        if line or len(lines) == first:
+            lines.append(line)
     return lines or [""]
+
+
+def terminal_width(requested: int | None = None) -> int | None:
+    """The width tables are drawn within: ``requested`` (``--width``; 0 = no limit), else the
+    terminal's (``shutil.get_terminal_size``, which honours ``$COLUMNS``) when stdout is one,
+    else ``$COLUMNS`` when set; None (no limit: piped output stays whole) otherwise."""
+    if requested is not None:
+        return requested if requested > 0 else None
+    if sys.stdout.isatty():
+        return max(20, shutil.get_terminal_size().columns)
+    columns = os.environ.get("COLUMNS", "")
+    return max(20, int(columns)) if columns.isdigit() and int(columns) > 0 else None
 
 
 #: A text starting with one of these is a formula to Excel/LibreOffice (OWASP "CSV injection").

@@ -19,12 +19,14 @@ from pipeline.dataset.reviews import Decision, decisions
 from pipeline.dataset.rows import finding_id, form_id, unique_ids
 from pipeline.dataset.writer import Dataset
 from pipeline.extract import extract, refusal, sha256_of
-from pipeline.review.display import visible
+from pipeline.review.display import terminal_width, visible
 from pipeline.review.paper import Key, number_findings, paper_tables
-from pipeline.review.render import paper_grid, render_table
+from pipeline.review.render import fit_text, paper_grid, render_table
 from pipeline.review.where import Locator, PlacedCell
+from schemas.errors import UsageError
 from schemas.records import CheckedForm, Finding, Form, Source
 from schemas.rules import RULES, SEVERITY_ZH
+from schemas.statuses import STATUS_ZH, bilingual
 
 RULE_ORDER = {r.id: i for i, r in enumerate(RULES)}
 
@@ -36,13 +38,18 @@ def show(args: argparse.Namespace) -> int:
     name = visible(str(path))
     try:
         data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise UsageError(f"文件不存在：{name}", f"no such file: {name}") from e
+    except IsADirectoryError as e:
+        raise UsageError(
+            f"这是一个文件夹，不是文件：{name}", f"{name} is a folder: show reads one file"
+        ) from e
     except OSError as e:
-        print(f"jixiao show: {name}: {e.strerror}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"无法读取文件：{name}", f"cannot read {name} ({e.strerror})") from e
     fmt = detect_format(data)
     refused = refusal(str(path), fmt)
     if refused is not None:
-        print(f"jixiao show: {name}: {refused[2]}", file=sys.stderr)
+        print(f"jixiao show: {name}: {visible(bilingual(refused[1], refused[2]) or '')}", file=sys.stderr)
         return EXIT_FAILED
     profile = args.profile
     dataset = getattr(args, "dataset", None)
@@ -51,16 +58,28 @@ def show(args: argparse.Namespace) -> int:
         source = Source(str(path), sha256_of(data), len(data), fmt)
         result = extract(source, data, profile, ParseOptions(), services)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    width = terminal_width(getattr(args, "width", None))
     if result.status in ("failed", "skipped"):
-        print(f"{name}: {result.status} ({result.error_code}): {visible(result.error or '')}")
+        why = visible(bilingual(result.error_code, result.error) or "")
+        print(
+            fit_text(f"{name}: {STATUS_ZH[result.status]} {result.status} ({result.error_code}) {why}", width)
+        )
         return EXIT_FAILED if result.status == "failed" else EXIT_OK
+    indexes = [cf.form.form_index for cf in result.forms]
+    if args.form is not None and args.form not in indexes:
+        n = len(indexes)
+        held = f"0–{n - 1}" if n else "none"
+        raise UsageError(
+            f"没有表单 {args.form}：{name} 只有 {n} 张表单（--form {held}）",
+            f"no form {args.form}: {name} holds {n} form(s) (--form {held})",
+        )
     shown: set[str] = set()
     for cf in result.forms:
         if args.form is None or args.form == cf.form.form_index:
             fid = form_id(source.sha256, cf.form.form_index)
-            print(render_form(cf, color=color, decided=decided, fid=fid))
+            print(render_form(cf, color=color, decided=decided, fid=fid, width=width))
             if getattr(args, "page", False):
-                print(render_positions(cf))
+                print("\n".join(fit_text(x, width) for x in render_positions(cf).split("\n")))
             shown.update(_ids(cf, fid))
     if decided:
         others = _other_decisions(decided, str(path), source.sha256, shown)
@@ -68,7 +87,7 @@ def show(args: argparse.Namespace) -> int:
             print("本文件的其他复核记录（问题不在本次读取结果中）：")
             print("\n".join(f"  · {_decision_line(d)}：{visible(d.message)}" for d in others))
     for part in result.skipped:
-        print(f"（跳过）{visible(part.describe())}")
+        print(fit_text(f"（跳过）{visible(part.describe())}", width))
     return EXIT_OK
 
 
@@ -169,6 +188,7 @@ def render_form(
     color: bool = False,
     decided: dict[str, Decision] | None = None,
     fid: str | None = None,
+    width: int | None = None,
 ) -> str:
     form = cf.form
     marks: dict[Key, list[int]] = defaultdict(list)
@@ -177,30 +197,30 @@ def render_form(
         for key in keys:
             marks[key].append(n)
     name, year = form.project_name or "（未填项目名称）", form.year or "年度未填"
-    lines = [
+    head = [
         visible(
             f"━━ 表单 {form.form_index}：{name}  （{year}年度）  "
             f"主管部门：{form.department or '—'}  实施单位：{form.implementing_unit or '—'}"
         )
     ]
     if form.needs_review:
-        lines.append("【需复核】读取时不能确定以下内容，请对照原表核实：")
-        lines += [f"  ! {reason}" for reason in form.review_reasons]
+        head.append("【需复核】读取时不能确定以下内容，请对照原表核实：")
+        head += [f"  ! {visible(reason)}" for reason in form.review_reasons]
     cells = [(t, c.row, c.col, c.row_span, c.col_span, c.text) for t, c in form.cells]
-    for table in paper_tables(cells, marks):
-        lines.append(render_table(paper_grid(table), color=color))
+    tables = [render_table(paper_grid(t), color=color, width=width) for t in paper_tables(cells, marks)]
+    tail = []
     if cf.findings:
-        lines.append(f"发现问题 {len(cf.findings)} 项（⟨n⟩ 标在相关单元格上）：")
+        tail.append(f"发现问题 {len(cf.findings)} 项（⟨n⟩ 标在相关单元格上）：")
         ids = _ids(cf, fid) if decided is not None and fid is not None else []
         id_of = {id(f): i for f, i in zip(cf.findings, ids, strict=False)}
         for n, finding, keys in findings:
             where = "" if keys else "（无对应单元格）"
-            lines.append(f"  ⟨{n}⟩ [{SEVERITY_ZH[finding.severity]}] {visible(finding.message)}{where}")
+            tail.append(f"  ⟨{n}⟩ [{SEVERITY_ZH[finding.severity]}] {visible(finding.message)}{where}")
             d = decided.get(id_of.get(id(finding), "")) if decided else None
             if d is not None:
-                lines.append(f"       ↳ {_decision_line(d)}")
+                tail.append(f"       ↳ {_decision_line(d)}")
     else:
-        lines.append("未发现问题。")
+        tail.append("未发现问题。")
     for warning in form.warnings:
-        lines.append(f"  · 读取说明: {visible(warning)}")
-    return "\n".join(lines)
+        tail.append(f"  · 读取说明: {visible(warning)}")
+    return "\n".join([*(fit_text(x, width) for x in head), *tables, *(fit_text(x, width) for x in tail)])

@@ -58,7 +58,7 @@ def test_a_name_that_is_not_utf8_is_stored_exactly_and_stops_nothing(
     # the next run finds the same file by its exact name: nothing to do
     assert main(["ingest", str(inbox), "--out", str(out), "--workers", "1"]) == 1
     again = capsys.readouterr().out
-    assert "(unchanged 3)" in again and "0 read in this run" in again
+    assert "未变 unchanged 3 " in again and "0 read in this run" in again
     assert "failed    " in printed and "broken.docx" in printed
 
 
