@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from pipeline.dataset.follow import FOLLOWED
 from pipeline.dataset.rows import to_table
 from pipeline.dataset.writer import Dataset, Snapshot
 from schemas.statuses import REVIEW_STATUS_ZH
@@ -46,6 +47,9 @@ class Decision:
     stale: bool
     #: Earlier decisions about the same finding (the ledger keeps them).
     earlier: int
+    #: The id of the same finding in the file's resubmission, which the decision followed
+    #: (``pipeline.dataset.follow``); the decision is stale here and current there.
+    moved_to: str | None = None
 
     @property
     def status_zh(self) -> str:
@@ -84,6 +88,7 @@ def decisions(snapshot: Snapshot) -> dict[str, Decision]:
     history: dict[str, list[Row]] = {}
     for r in ledger:
         history.setdefault(r["finding_id"], []).append(r)
+    moved = {r["via"][len(FOLLOWED) :]: r["finding_id"] for r in ledger if str(r["via"]).startswith(FOLLOWED)}
     out: dict[str, Decision] = {}
     for fid, rows in history.items():
         latest = max(enumerate(rows), key=lambda ir: (ir[1]["at"], ir[0]))[1]
@@ -100,6 +105,7 @@ def decisions(snapshot: Snapshot) -> dict[str, Decision]:
             via=latest["via"],
             stale=fid not in current,
             earlier=len(rows) - 1,
+            moved_to=moved.get(fid),
         )
     return out
 

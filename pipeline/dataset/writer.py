@@ -48,7 +48,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.dataset import duplicates
+from pipeline.dataset import duplicates, follow
 from pipeline.dataset.atomic import fsync_dir, write_synced
 from schemas.errors import DatasetError, dataset_failure
 from schemas.tables import KEYS, LEDGERS, SCHEMA_VERSION, TABLES
@@ -298,6 +298,8 @@ class Dataset:
             kept = _carry_over(old, table, [] if table in LEDGERS else drop, stage, number)
             added = _write_table(stage, table, new.get(table), number)
             files[table] = sorted(kept + added)
+        if drop and old is not None:
+            files["reviews"] += _follow_decisions(stage, old, new, drop, number)
         added_forms = new.get("forms")
         _link_duplicates(
             stage,
@@ -397,6 +399,20 @@ def _link_duplicates(
         files["findings"].append(_write_file(stage, "findings", found, f"{duplicates.FILE_STEM}{number:06d}"))
     files["findings"].sort()
     files["forms"].sort()
+
+
+def _follow_decisions(
+    stage: Path, old: Snapshot, new: dict[str, pa.Table], drop: list[str], number: int
+) -> list[str]:
+    """The decisions that follow their finding, word for word the same, into a resubmitted file
+    (``pipeline.dataset.follow``), appended to the ledger by this commit."""
+    ledger = old.read("reviews").to_pylist()
+    if not ledger:
+        return []
+    forms = old.read("forms", ["form_id", "source_path", "form_index", "source_sha256"])
+    gone = forms.filter(pc.is_in(forms.column("source_sha256"), value_set=pa.array(drop, pa.string())))
+    extra = follow.followed(ledger, gone.to_pylist(), new.get("forms"), new.get("findings"))
+    return [] if extra is None else [_write_file(stage, "reviews", extra, f"part-{number:06d}-followed")]
 
 
 def _carry_over(old: Snapshot | None, table: str, drop: list[str], stage: Path, number: int) -> list[str]:

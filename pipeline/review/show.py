@@ -112,6 +112,7 @@ def _other_decisions(decided: dict[str, Decision], path: str, sha256: str, shown
             d
             for d in decided.values()
             if d.finding_id not in shown
+            and d.moved_to is None  # followed its finding into the resubmission, shown there
             and (d.form_id.startswith(sha256[:16]) or os.path.abspath(d.source_path) == here)
         ),
         key=lambda d: (d.stale, d.finding_id),

@@ -16,6 +16,7 @@ from pipeline.batch.jobs import Settings
 from pipeline.batch.run import ingest
 from pipeline.cli import main
 from pipeline.dataset import writer as writer_mod
+from pipeline.dataset.follow import FOLLOWED
 from pipeline.dataset.query import decisions, run_query, unique_forms
 from pipeline.dataset.writer import Dataset
 from pipeline.review.export import write_xlsx
@@ -26,13 +27,13 @@ from tests.conftest import SAMPLES
 from tests.wordml import FUNDS_HEADER, FUNDS_ROWS, INDICATOR_HEADER, docx, p, table_rows
 
 
-def form_docx(total: str, name: str = "社区养老服务补助资金") -> bytes:
+def form_docx(total: str, name: str = "社区养老服务补助资金", actual: str = "已完成") -> bytes:
     """A national form whose indicators and execution add up to 99.5; ``total`` is its 总分."""
     rows = [
         ["项目名称", name],
         ["主管部门", "某市民政局", "实施单位", "某市养老服务中心"],
         ["年度总体目标", "预期目标", "实际完成情况"],
-        ["", "完成养老服务补助发放", "已完成"],
+        ["", "完成养老服务补助发放", actual],
         FUNDS_HEADER,
         *FUNDS_ROWS,
         INDICATOR_HEADER,
@@ -141,6 +142,34 @@ def test_a_review_survives_reingest_and_goes_stale_on_resubmission(
         fid,
         "张三",
     )
+
+
+def test_a_decision_follows_its_finding_word_for_word_into_a_resubmission(
+    reviewed: tuple[Path, Path, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox, root, fid = reviewed
+    ds = Dataset(root)
+    # resubmitted with another goal text: new bytes, new ids, the same TOTAL_SCORE finding
+    (inbox / "养老.docx").write_bytes(form_docx("95", actual="已全部完成"))
+    run(inbox, ds)
+    (total,) = [r for r in finding_rows(ds) if r["rule_id"] == "TOTAL_SCORE"]
+    assert total["finding_id"] != fid
+    found = decisions(ds)
+    d = found[total["finding_id"]]
+    assert (d.status, d.note, d.by, d.stale) == ("confirmed", "总分少报", "张三", False)
+    assert d.via == f"{FOLLOWED}{fid}" and d.at == found[fid].at  # decided then, by 张三
+    assert found[fid].stale and found[fid].moved_to == total["finding_id"]
+    assert main(["show", str(inbox / "养老.docx"), "--dataset", str(root), "--color", "never"]) == 0
+    out = capsys.readouterr().out
+    assert "↳ 复核 确认（confirmed，张三" in out and "其他复核记录" not in out
+
+    # resubmitted again with another 总分: the finding's text changed, the decision does not follow
+    (inbox / "养老.docx").write_bytes(form_docx("96", actual="已全部完成"))
+    run(inbox, ds)
+    (total2,) = [r for r in finding_rows(ds) if r["rule_id"] == "TOTAL_SCORE"]
+    found = decisions(ds)
+    assert total2["finding_id"] not in found
+    assert found[total["finding_id"]].stale and found[total["finding_id"]].moved_to is None
 
 
 def records(ws: Any) -> list[dict[str, Any]]:
