@@ -84,6 +84,8 @@ class RawDocument:
     warnings: tuple[str, ...] = ()
     #: PDF pages without usable text (scans, unmapped glyphs): their content needs OCR.
     ocr_pages: tuple[int, ...] = ()
+    #: OCR'd text the table grid could not place in one cell: (page, text), for review.
+    unplaced: tuple[tuple[int, str], ...] = ()
 
     @property
     def tables(self) -> tuple[Table, ...]:

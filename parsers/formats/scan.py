@@ -1,0 +1,284 @@
+"""OCR of a page image → the same page content as a PDF page with a text layer: table parts of
+cells with spans (``pdf._PartTable``) and lines of text outside tables, in points, so the PDF
+parser joins a form over scanned pages exactly as over printed ones, and the form reader, the
+mapping and the rules are the same for both.
+
+Per page: the red seal suppressed and the background flattened (``scan_image``) → the skew
+measured and undone → the page turned upright (text boxes taller than wide: a quarter turn; the
+line classifier reading most lines upside down: a half turn) → ruling lines, grid and cells
+(``scan_grid``) → text boxes detected (on the page at half resolution), cut at the cell edges,
+recognised in the page with its ruling lines removed → each cell's text (lines top to bottom,
+pieces left to right) with its confidence, the lowest of its pieces'.
+
+Boxes are in points of the upright page (``x / dpi × 72``); each cell also keeps its box on the
+page as scanned (``paper``) for provenance. No character is ever changed: what the recogniser
+reads is kept with its confidence, and the form reader decides what needs a person's review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import cv2
+import numpy as np
+
+from parsers.formats import scan_grid as sg
+from parsers.formats import scan_image as si
+from parsers.formats.base import ParseOptions, Services
+from parsers.formats.ocr_engine import OcrEngine
+from parsers.formats.pdf import _DIGITISH, _Box, _PageContent, _PartTable
+from parsers.text import clean_text, is_wide
+from schemas.errors import CorruptDocument, MissingComponent
+from schemas.records import BBox
+
+Box = sg.Box
+#: The service name of the OCR engine in a worker's ``Services``.
+SERVICE = "ocr"
+#: Text-detection resolution as a share of the recognition resolution (200 dpi → 100 dpi).
+DETECT_SCALE = 0.5
+
+
+def engine(services: Services | None, options: ParseOptions) -> OcrEngine:
+    """The worker's OCR engine (started once per worker), or a new one for a one-off read."""
+    if services is None:
+        return OcrEngine(options.ocr_threads)
+    return services.get(SERVICE, lambda: OcrEngine(options.ocr_threads))
+
+
+# ----------------------------------------------------------------------------------------------
+# Orientation
+# ----------------------------------------------------------------------------------------------
+def _sideways(boxes: Sequence[Box]) -> bool:
+    """Whether the text lines run up and down the page (it lies on its side)."""
+    tall = sum(1 for b in boxes if (b[3] - b[1]) > 2 * (b[2] - b[0]))
+    wide = sum(1 for b in boxes if (b[2] - b[0]) > 2 * (b[3] - b[1]))
+    return tall >= 5 and tall > 2 * wide
+
+
+def _crop(image: si.Image, box: Box, pad: float = 2.0, within: Box | None = None) -> si.Image:
+    x0, y0, x1, y1 = box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad
+    if within is not None:
+        x0, y0 = max(x0, within[0]), max(y0, within[1])
+        x1, y1 = min(x1, within[2]), min(y1, within[3])
+    h, w = image.shape[:2]
+    xa, ya = max(0, int(x0)), max(0, int(y0))
+    xb, yb = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))
+    crop = image[ya:max(yb, ya + 1), xa:max(xb, xa + 1)]
+    return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR) if crop.ndim == 2 else crop
+
+
+def _widest(boxes: Sequence[Box], n: int) -> list[Box]:
+    return sorted(boxes, key=lambda b: b[2] - b[0], reverse=True)[:n]
+
+
+def upright(grey: si.Image, ocr: OcrEngine, dpi: float) -> tuple[si.Image, si.Matrix, list[Box], str]:
+    """The deskewed page turned upright, the matrix from the input's pixels, its text boxes, and
+    what was done (for the file's notes)."""
+    ink = si.binarize(grey, dpi)
+    angle = si.estimate_skew(ink)
+    matrix = np.eye(3)
+    done = []
+    if abs(angle) >= 0.05:
+        grey, matrix = si.rotate(grey, angle)
+        done.append(f"deskewed {-angle:+.2f}°")
+    bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+    boxes = ocr.detect(bgr, DETECT_SCALE)
+    quarter = 0
+    if _sideways(boxes):
+        quarter = 1
+        grey, m = si.turn(grey, 1)
+        matrix = m @ matrix
+        boxes = [si.map_box(m, b) for b in boxes]
+    sample = [_crop(grey, b) for b in _widest(boxes, 16)]
+    if sample and ocr.upside_down(sample) >= 0.6:
+        quarter += 2
+        grey, m = si.turn(grey, 2)
+        matrix = m @ matrix
+        boxes = [si.map_box(m, b) for b in boxes]
+    if quarter:
+        done.append(f"turned {90 * quarter}°")
+    return grey, matrix, boxes, ", ".join(done)
+
+
+# ----------------------------------------------------------------------------------------------
+# Text of a cell
+# ----------------------------------------------------------------------------------------------
+def _is_text(text: str) -> bool:
+    """Whether recognised text holds a character at all (not only dots and strokes of noise)."""
+    return any(ch.isalnum() or is_wide(ch) and ch not in "，。、：；·…—" for ch in text)
+
+
+def _lines(pieces: Sequence[tuple[Box, str, float]]) -> list[list[tuple[Box, str, float]]]:
+    lines: list[list[tuple[Box, str, float]]] = []
+    for piece in sorted(pieces, key=lambda p: (p[0][1] + p[0][3]) / 2):
+        box = piece[0]
+        cy, h = (box[1] + box[3]) / 2, box[3] - box[1]
+        if lines:
+            ref = lines[-1][-1][0]
+            if abs(cy - (ref[1] + ref[3]) / 2) < 0.5 * min(h, ref[3] - ref[1]):
+                lines[-1].append(piece)
+                continue
+        lines.append([piece])
+    return [sorted(line, key=lambda p: p[0][0]) for line in lines]
+
+
+def _line_text(line: Sequence[tuple[Box, str, float]]) -> str:
+    out = ""
+    prev: Box | None = None
+    for box, text, _ in line:
+        if prev is not None and out and text:
+            gap = box[0] - prev[2]
+            if gap > 0.3 * (box[3] - box[1]) and not (is_wide(text[0]) or is_wide(out[-1])):
+                out += " "
+        out += text
+        prev = box
+    return out
+
+
+def cell_text(pieces: Sequence[tuple[Box, str, float]], right: float) -> tuple[str, list[list[Box]]]:
+    """A cell's text from its recognised pieces, and the boxes of its lines. A number wrapped in a
+    narrow cell ("94" | "%") is closed up when its line ran to the cell's right edge, as the PDF
+    parser does; every other break is a line break."""
+    lines = _lines(pieces)
+    out = ""
+    for i, line in enumerate(lines):
+        text = _line_text(line)
+        if i and out and text:
+            prev = lines[i - 1]
+            room = right - max(p[0][2] for p in prev)
+            height = prev[-1][0][3] - prev[-1][0][1]
+            soft = room < 1.5 * height
+            out += "" if soft and out[-1] in _DIGITISH and text[0] in _DIGITISH else "\n"
+        out += text
+    return out, [[p[0] for p in line] for line in lines]
+
+
+# ----------------------------------------------------------------------------------------------
+# A page
+# ----------------------------------------------------------------------------------------------
+def ocr_page(
+    image: si.Image, dpi: float, number: int, ocr: OcrEngine
+) -> tuple[_PageContent, list[tuple[int, str]], str]:
+    """One page image (BGR or grey) at ``dpi`` → its content, the text the grid could not place,
+    and a note on what was done to read it."""
+    grey = si.flatten(si.suppress_seal(image))
+    grey, matrix, boxes, done = upright(grey, ocr, dpi)
+    ink = si.binarize(grey, dpi)
+    hor, ver = sg.line_masks(ink, dpi)
+    grids = sg.find_grids(hor, ver, dpi)
+    clean = grey.copy()
+    clean[cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((3, 3), np.uint8)) > 0] = 255
+    placed = sg.place(boxes, grids)
+    crops = [_crop(clean, part, 3.0, _inset(cell.box)) for cell, part in placed.in_cells]
+    crops += [_crop(clean, box, 3.0) for box in placed.outside + placed.unplaced]
+    read = ocr.recognize(crops)
+    n_in, n_out = len(placed.in_cells), len(placed.outside)
+    for (cell, part), (text, score) in zip(placed.in_cells, read[:n_in], strict=True):
+        if text.strip() and (_is_text(text) or score >= 0.5):
+            cell.pieces.append((part, text.strip(), score))
+    pt = 72.0 / dpi
+    inverse = np.linalg.inv(matrix)
+    items: list[tuple[float, _PartTable | str]] = []
+    for grid in grids:
+        part = _part(grid, number, pt, inverse)
+        if part is not None:
+            items.append((part.bbox[1], part))
+    outside = [
+        (box, text.strip(), score)
+        for box, (text, score) in zip(placed.outside, read[n_in : n_in + n_out], strict=True)
+        if text.strip() and _is_text(text)
+    ]
+    for line in _lines(outside):
+        text = clean_text(_line_text(line))
+        if text:
+            items.append((min(p[0][1] for p in line) * pt, text))
+    items.sort(key=lambda it: it[0])
+    unplaced = [
+        (number, text.strip())
+        for text, score in read[n_in + n_out :]
+        if text.strip() and _is_text(text)
+    ]
+    reason = None if boxes else "OCR found no text on the page"
+    note = f"page {number}: read by OCR at {dpi:.0f} dpi" + (f" ({done})" if done else "")
+    return _PageContent(number, items, reason), unplaced, note
+
+
+def _inset(box: Box, by: float = 2.0) -> Box:
+    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
+
+
+def _part(grid: sg.Grid, number: int, pt: float, inverse: si.Matrix) -> _PartTable | None:
+    boxes = []
+    for cell in grid.cells:
+        x0, y0, x1, y1 = cell.box
+        text, lines = cell_text(cell.pieces, x1)
+        box = _Box(
+            cell.row, cell.col, cell.row_span, cell.col_span, x0 * pt, y0 * pt, x1 * pt, y1 * pt, number
+        )
+        box.text = clean_text(text)
+        if box.text:
+            box.confidence = round(min(p[2] for p in cell.pieces), 4)
+            last, first = lines[-1], lines[0]
+            box.last_line_bottom = max(b[3] for b in last) * pt
+            box.last_line_right = max(b[2] for b in last) * pt
+            box.first_line_top = min(b[1] for b in first) * pt
+            box.first_line_lead = (first[0][3] - first[0][1]) * pt  # about one character
+        paper = si.map_box(inverse, cell.box)
+        box.paper = BBox(*(round(v * pt, 2) for v in paper))
+        boxes.append(box)
+    if len(boxes) < 2:
+        return None
+    xs = [x * pt for x in grid.xs]
+    ys = [y * pt for y in grid.ys]
+    return _PartTable(number, (xs[0], ys[0], xs[-1], ys[-1]), xs, ys, boxes)
+
+
+# ----------------------------------------------------------------------------------------------
+# PDF pages
+# ----------------------------------------------------------------------------------------------
+def ocr_pdf_pages(
+    data: bytes, pages: list[_PageContent], options: ParseOptions, services: Services | None
+) -> tuple[list[_PageContent], tuple[tuple[int, str], ...], list[str]]:
+    """The PDF's pages with those that need it (``auto``: no usable text; ``force``: all) read by
+    OCR, the text OCR could not place, and notes on the pages read. Where OCR is not installed, a
+    file of scans only fails with ``missing_component`` (how to install); a scanned page in a file
+    with text keeps its ``needs_ocr`` reason, with how to install."""
+    todo = [i for i, p in enumerate(pages) if options.ocr == "force" or p.ocr_reason]
+    try:
+        ocr = engine(services, options)
+        import pypdfium2
+    except MissingComponent as e:
+        if len(todo) == len(pages) or options.ocr == "force":
+            raise
+        for i in todo:
+            pages[i].ocr_reason = f"{pages[i].ocr_reason}; {e}"
+        return pages, (), []
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError as e:
+        raise CorruptDocument(f"the PDF's pages cannot be rendered for OCR ({e})") from e
+    out = list(pages)
+    unplaced: list[tuple[int, str]] = []
+    notes = []
+    try:
+        for i in todo:
+            page = pdf[i]
+            try:
+                bitmap = page.render(scale=options.ocr_dpi / 72.0)
+                image: Any = bitmap.to_numpy()
+                if image.ndim == 3 and image.shape[2] == 4:
+                    image = image[..., :3]
+                content, lost, note = ocr_page(
+                    np.ascontiguousarray(image), options.ocr_dpi, pages[i].number, ocr
+                )
+            finally:
+                page.close()
+            if content.ocr_reason is not None and pages[i].ocr_reason is None:
+                continue  # force: a page with text that OCR finds nothing on keeps its text
+            out[i] = content
+            unplaced.extend(lost)
+            notes.append(note)
+    finally:
+        pdf.close()
+    return out, tuple(unplaced), notes
