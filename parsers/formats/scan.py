@@ -35,8 +35,8 @@ from schemas.records import BBox
 Box = sg.Box
 #: The service name of the OCR engine in a worker's ``Services``.
 SERVICE = "ocr"
-#: Text-detection resolution as a share of the recognition resolution (200 dpi → 100 dpi).
-DETECT_SCALE = 0.5
+#: Resolution text is detected at (recognition reads the crops at the full resolution).
+DETECT_DPI = 100.0
 
 
 def engine(services: Services | None, options: ParseOptions) -> OcrEngine:
@@ -83,7 +83,7 @@ def upright(grey: si.Image, ocr: OcrEngine, dpi: float) -> tuple[si.Image, si.Ma
         grey, matrix = si.rotate(grey, angle)
         done.append(f"deskewed {-angle:+.2f}°")
     bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
-    boxes = ocr.detect(bgr, DETECT_SCALE)
+    boxes = ocr.detect(bgr, min(1.0, DETECT_DPI / dpi))
     quarter = 0
     if _sideways(boxes):
         quarter = 1
@@ -166,11 +166,11 @@ def ocr_page(
     grey, matrix, boxes, done = upright(grey, ocr, dpi)
     ink = si.binarize(grey, dpi)
     hor, ver = sg.line_masks(ink, dpi)
-    grids = sg.find_grids(hor, ver, dpi)
-    clean = grey.copy()
-    clean[cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((3, 3), np.uint8)) > 0] = 255
+    grids, rules = sg.find_grids(hor, ver, dpi)
+    clean = grey.copy()  # the page without its ruling lines, for recognition
+    clean[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
     placed = sg.place(boxes, grids)
-    crops = [_crop(clean, part, 3.0, _inset(cell.box)) for cell, part in placed.in_cells]
+    crops = [_crop_text(clean, part, _inset(cell.box)) for cell, part in placed.in_cells]
     crops += [_crop(clean, box, 3.0) for box in placed.outside + placed.unplaced]
     read = ocr.recognize(crops)
     n_in, n_out = len(placed.in_cells), len(placed.outside)
@@ -195,13 +195,48 @@ def ocr_page(
             items.append((min(p[0][1] for p in line) * pt, text))
     items.sort(key=lambda it: it[0])
     unplaced = [
-        (number, text.strip())
+        (number, f"第{number}页“{text.strip()}”跨越表格线，无法归入单元格")
         for text, score in read[n_in + n_out :]
         if text.strip() and _is_text(text)
     ]
+    unplaced += _unread(clean, grids, dpi, number)
     reason = None if boxes else "OCR found no text on the page"
     note = f"page {number}: read by OCR at {dpi:.0f} dpi" + (f" ({done})" if done else "")
     return _PageContent(number, items, reason), unplaced, note
+
+
+def _crop_text(image: si.Image, box: Box, cell: Box) -> si.Image:
+    """A text piece cut from its cell with a little room around it, never beyond the cell (more
+    room sideways takes in a neighbouring piece's first glyph: "11个区" + "县" read "11个县")."""
+    return _crop(image, box, 3.0, cell)
+
+
+#: Smallest height (inches) of a blob of ink in a cell that must have been read as text: a
+#: digit's height at 7 points; a dash (—) or a full stop is lower and may stay unread.
+MIN_GLYPH = 0.06
+
+
+def _unread(clean: si.Image, grids: Sequence[sg.Grid], dpi: float, number: int) -> list[tuple[int, str]]:
+    """Cells holding ink of a character's height that no recognised piece covers: a digit the
+    detector missed (a lone "1") must not pass as a blank cell."""
+    ink = si.binarize(clean, dpi)
+    out = []
+    for grid in grids:
+        for cell in grid.cells:
+            x0, y0, x1, y1 = (int(round(v)) for v in _inset(cell.box, 4.0))
+            if x1 <= x0 or y1 <= y0:
+                continue
+            region = ink[y0:y1, x0:x1].copy()
+            for box, _, _ in cell.pieces:
+                bx0, by0 = int(box[0] - 3) - x0, int(box[1] - 3) - y0
+                bx1, by1 = int(box[2] + 3) - x0, int(box[3] + 3) - y0
+                region[max(by0, 0) : max(by1, 0), max(bx0, 0) : max(bx1, 0)] = 0
+            n, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
+            tall = [i for i in range(1, n) if stats[i][3] >= MIN_GLYPH * dpi and stats[i][4] >= 0.4 * MIN_GLYPH * dpi]
+            if tall:
+                where = f"第{number}页表格第{cell.row + 1}行第{cell.col + 1}列"
+                out.append((number, f"{where}有字迹未能识别"))
+    return out
 
 
 def _inset(box: Box, by: float = 2.0) -> Box:

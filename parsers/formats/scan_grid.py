@@ -71,28 +71,44 @@ class Grid:
         return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
 
 
+#: Shortest horizontal rule (inches): longer than any stroke of a character.
+H_MIN = 0.3
+#: Shortest vertical rule (inches): a one-line row of a hand-drawn grid is cut by rules not much
+#: taller than its text, so vertical runs are kept from 0.15 in and must then run from one
+#: horizontal rule to another (a character's stroke does not).
+V_MIN = 0.15
+
+
 def line_masks(ink: Image, dpi: float) -> tuple[Image, Image]:
     """(horizontal, vertical) ruling-line masks of the ink."""
-    length = max(15, int(dpi * 0.3))
+    length = max(15, int(dpi * H_MIN))
+    tall = max(8, int(dpi * V_MIN))
     bridge = max(3, int(dpi * 0.04))
-    hor = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
-    ver = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    # a thin rule turned by the deskew steps from one pixel row to the next: thickened by a pixel
+    # across first, it stays one run
+    across_h = cv2.dilate(ink, np.ones((3, 1), np.uint8))
+    across_v = cv2.dilate(ink, np.ones((1, 3), np.uint8))
+    hor = cv2.morphologyEx(across_h, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    ver = cv2.morphologyEx(across_v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, tall)))
     hor = cv2.morphologyEx(hor, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
     ver = cv2.morphologyEx(ver, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
     return hor, ver
 
 
-def _segments(mask: Image, horizontal: bool, min_length: float) -> list[tuple[float, float, float, float]]:
-    """(position across, start, end, pixel count) of each run in a line mask."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+def _segments(
+    mask: Image, horizontal: bool, min_length: float
+) -> tuple[list[tuple[float, float, float, float]], Any]:
+    """(position across, start, end, pixel count) of each run in a line mask, its component
+    label last; and the label image."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     out = []
     for i in range(1, n):
         x, y, w, h, area = (float(v) for v in stats[i])
         if horizontal and w >= min_length:
-            out.append((y + h / 2, x, x + w, area))
+            out.append((y + h / 2, x, x + w, area, i))
         elif not horizontal and h >= min_length:
-            out.append((x + w / 2, y, y + h, area))
-    return out
+            out.append((x + w / 2, y, y + h, area, i))
+    return [s[:4] for s in out], (labels, [s[4] for s in out])
 
 
 def _cluster(segments: list[tuple[float, float, float, float]], tol: float) -> list[Line]:
@@ -117,13 +133,23 @@ def _cluster(segments: list[tuple[float, float, float, float]], tol: float) -> l
     return lines
 
 
-def find_grids(hor: Image, ver: Image, dpi: float) -> list[Grid]:
-    """The tables drawn on the page, top to bottom."""
+def find_grids(hor: Image, ver: Image, dpi: float) -> tuple[list[Grid], Image]:
+    """The tables drawn on the page, top to bottom, and the mask of their ruling lines."""
     tol = max(2.0, dpi * 0.03)
-    min_length = dpi * 0.3
-    h_lines = _cluster(_segments(hor, True, min_length), tol)
-    v_lines = _cluster(_segments(ver, False, min_length), tol)
-    both = cv2.dilate(cv2.bitwise_or(hor, ver), np.ones((5, 5), np.uint8))
+    h_segments, _ = _segments(hor, True, dpi * H_MIN)
+    h_lines = _cluster(h_segments, tol)
+    reach = 3 * tol
+
+    def ends_on_rules(pos: float, a: float, b: float) -> bool:
+        near = [ln for ln in h_lines if ln.covers(pos - reach, pos + reach) > 0]
+        return any(abs(ln.pos - a) <= reach for ln in near) and any(abs(ln.pos - b) <= reach for ln in near)
+
+    v_segments, (v_labels, v_ids) = _segments(ver, False, dpi * V_MIN)
+    kept = [(s, i) for s, i in zip(v_segments, v_ids, strict=True) if ends_on_rules(*s[:3])]
+    v_lines = _cluster([s for s, _ in kept], tol)
+    ver = np.where(np.isin(v_labels, [i for _, i in kept]), 255, 0).astype(np.uint8)
+    rules = cv2.bitwise_or(hor, ver)
+    both = cv2.dilate(rules, np.ones((5, 5), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(both, connectivity=8)
     grids = []
     for i in range(1, n):
@@ -136,7 +162,11 @@ def find_grids(hor: Image, ver: Image, dpi: float) -> list[Grid]:
         if grid is not None:
             grids.append(grid)
     grids.sort(key=lambda g: g.ys[0])
-    return grids
+    inside = np.zeros_like(rules)
+    for g in grids:
+        x0, y0, x1, y1 = (int(round(v)) for v in g.box)
+        inside[max(0, y0 - 8) : y1 + 8, max(0, x0 - 8) : x1 + 8] = 255
+    return grids, cv2.bitwise_and(rules, inside)
 
 
 def _grid(rows: list[Line], cols: list[Line], box: Box, tol: float) -> Grid | None:
@@ -155,13 +185,16 @@ def _grid(rows: list[Line], cols: list[Line], box: Box, tol: float) -> Grid | No
     ys = [ln.pos for ln in rows]
     xs = [ln.pos for ln in cols]
     n_r, n_c = len(ys) - 1, len(xs) - 1
-    margin = tol
+
+    def inner(a: float, b: float) -> tuple[float, float]:  # the edge less its corners
+        m = min(tol, 0.25 * (b - a))
+        return a + m, b - m
 
     def split_v(r: int, c: int) -> bool:  # a line between (r, c) and (r, c + 1)
-        return cols[c + 1].covers(ys[r] + margin, ys[r + 1] - margin) >= 0.5
+        return cols[c + 1].covers(*inner(ys[r], ys[r + 1])) >= 0.5
 
     def split_h(r: int, c: int) -> bool:  # a line between (r, c) and (r + 1, c)
-        return rows[r + 1].covers(xs[c] + margin, xs[c + 1] - margin) >= 0.5
+        return rows[r + 1].covers(*inner(xs[c], xs[c + 1])) >= 0.5
 
     parent = list(range(n_r * n_c))
 
@@ -194,7 +227,7 @@ def _grid(rows: list[Line], cols: list[Line], box: Box, tol: float) -> Grid | No
             run = sorted(c for rr, c in members if rr == r)
             start = prev = run[0]
             for c in [*run[1:], None]:
-                if c is not None and c == prev + 1:
+                if c is not None and c == prev + 1 and not split_v(r, prev):
                     prev = c
                     continue
                 cells.append(GridCell(r, start, 1, prev - start + 1, (xs[start], ys[r], xs[prev + 1], ys[r + 1])))
