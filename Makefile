@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 
-.PHONY: demo test browser libreoffice lint typecheck bench generalize samples pdfs office-samples goldens clean
+.PHONY: demo test browser libreoffice lint typecheck bench generalize samples pdfs office-samples scans goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.batch
 	$(BIN)/python -m bench.generalize
 	$(BIN)/python -m bench.inbox
+	$(BIN)/python -m bench.ocr
 
 ## generalize: read 600 held-out template variants against their plain renderings (cells equal,
 ## differing variants flagged, failures by knob); a share printed to PDF where soffice exists
@@ -72,6 +73,11 @@ pdfs: $(STAMP)
 ## LibreOffice Writer and Calc with python3-uno — CI does not: the samples are committed)
 office-samples: $(STAMP)
 	$(BIN)/python sample_docs/build/office_samples.py
+
+## scans: the scanned and photographed samples (*.scan.pdf, *.photo.jpg/png) made from sample PDFs
+## (deterministic: the same bytes every run)
+scans: $(STAMP)
+	$(BIN)/python sample_docs/build/scans.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         "--ocr",
         default="auto",
         choices=OCR_MODES,
-        help="scanned pages and images: auto (default: OCR pages without text), off (needs_ocr), force (every page)",
+        help="scans and images: auto (default: OCR pages without text), off (needs_ocr), force (every page)",
     )
     ing.add_argument(
         "--timeout",

@@ -14,7 +14,6 @@ from typing import Protocol, TypeVar
 
 from schemas.records import RawDocument
 
-
 #: ``--ocr`` modes (``ParseOptions.ocr``).
 OCR_MODES = ("auto", "off", "force")
 

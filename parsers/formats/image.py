@@ -4,7 +4,8 @@ OCR, one page per image (a multi-page TIFF: one page per frame).
 An image says nothing reliable about its size on paper (a phone writes 72 dpi into every photo),
 so its resolution is taken from its size as a page: the longer side is an A4 page's 11.69 in.
 The image is scaled to ``ParseOptions.ocr_dpi`` (finer needs no more time, coarser loses its thin
-ruling lines in the deskew); boxes are in points of that page. The OCR libraries are imported only here and in ``scan``.
+ruling lines in the deskew); boxes are in points of that page. The OCR libraries are imported
+only when an image is read.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def _frames(data: bytes, options: ParseOptions) -> list[Any]:
     if not ok or not frames:
         raise CorruptDocument("not a readable image (the file is damaged or truncated)")
     if len(frames) > options.max_pages:
-        raise ResourceLimit(f"the image has {len(frames)} pages, more than the {options.max_pages}-page limit")
+        raise ResourceLimit(
+            f"the image has {len(frames)} pages, more than the {options.max_pages}-page limit"
+        )
     return list(frames)
 
 
@@ -63,7 +66,9 @@ def parse_image(data: bytes, options: ParseOptions, services: Services | None = 
         notes.append(note)
     failed = [(p.number, p.ocr_reason) for p in pages if p.ocr_reason]
     if len(failed) == len(pages):
-        raise NeedsOCR(f"needs OCR: {failed[0][1]}" + (f" on all {len(pages)} pages" if len(pages) > 1 else ""))
+        raise NeedsOCR(
+            f"needs OCR: {failed[0][1]}" + (f" on all {len(pages)} pages" if len(pages) > 1 else "")
+        )
     doc = pdf._assemble(pages, options, failed)
     return RawDocument(
         "image",

@@ -41,9 +41,7 @@ class OcrEngine:
         require_ocr()
         from rapidocr_onnxruntime import RapidOCR
 
-        self._ocr: Any = RapidOCR(
-            intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False
-        )
+        self._ocr: Any = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
 
     def detect(self, image: Any, scale: float) -> list[Box]:
         """Axis-aligned boxes of the text lines of ``image`` (BGR), detected on the image scaled
@@ -52,7 +50,9 @@ class OcrEngine:
         import cv2
         import numpy as np
 
-        small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1 else image
+        small = (
+            cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1 else image
+        )
         quads, _ = self._ocr.text_det(small)
         if quads is None or len(quads) == 0:
             return []

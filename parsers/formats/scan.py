@@ -64,7 +64,7 @@ def _crop(image: si.Image, box: Box, pad: float = 2.0, within: Box | None = None
     h, w = image.shape[:2]
     xa, ya = max(0, int(x0)), max(0, int(y0))
     xb, yb = min(w, int(np.ceil(x1))), min(h, int(np.ceil(y1)))
-    crop = image[ya:max(yb, ya + 1), xa:max(xb, xa + 1)]
+    crop = image[ya : max(yb, ya + 1), xa : max(xb, xa + 1)]
     return cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR) if crop.ndim == 2 else crop
 
 
@@ -79,7 +79,7 @@ def upright(grey: si.Image, ocr: OcrEngine, dpi: float) -> tuple[si.Image, si.Ma
     angle = si.estimate_skew(ink)
     matrix = np.eye(3)
     done = []
-    if abs(angle) >= 0.05:
+    if abs(angle) > 0.1:  # within the search step of straight: left as it is
         grey, matrix = si.rotate(grey, angle)
         done.append(f"deskewed {-angle:+.2f}°")
     bgr = cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
@@ -106,7 +106,7 @@ def upright(grey: si.Image, ocr: OcrEngine, dpi: float) -> tuple[si.Image, si.Ma
 # ----------------------------------------------------------------------------------------------
 def _is_text(text: str) -> bool:
     """Whether recognised text holds a character at all (not only dots and strokes of noise)."""
-    return any(ch.isalnum() or is_wide(ch) and ch not in "，。、：；·…—" for ch in text)
+    return any(ch.isalnum() or (is_wide(ch) and ch not in "，。、：；·…—") for ch in text)
 
 
 def _lines(pieces: Sequence[tuple[Box, str, float]]) -> list[list[tuple[Box, str, float]]]:
@@ -181,9 +181,9 @@ def ocr_page(
     inverse = np.linalg.inv(matrix)
     items: list[tuple[float, _PartTable | str]] = []
     for grid in grids:
-        part = _part(grid, number, pt, inverse)
-        if part is not None:
-            items.append((part.bbox[1], part))
+        table = _part(grid, number, pt, inverse)
+        if table is not None:
+            items.append((table.bbox[1], table))
     outside = [
         (box, text.strip(), score)
         for box, (text, score) in zip(placed.outside, read[n_in : n_in + n_out], strict=True)
@@ -223,7 +223,7 @@ def _unread(clean: si.Image, grids: Sequence[sg.Grid], dpi: float, number: int) 
     out = []
     for grid in grids:
         for cell in grid.cells:
-            x0, y0, x1, y1 = (int(round(v)) for v in _inset(cell.box, 4.0))
+            x0, y0, x1, y1 = (round(v) for v in _inset(cell.box, 4.0))
             if x1 <= x0 or y1 <= y0:
                 continue
             region = ink[y0:y1, x0:x1].copy()
@@ -232,7 +232,11 @@ def _unread(clean: si.Image, grids: Sequence[sg.Grid], dpi: float, number: int) 
                 bx1, by1 = int(box[2] + 3) - x0, int(box[3] + 3) - y0
                 region[max(by0, 0) : max(by1, 0), max(bx0, 0) : max(bx1, 0)] = 0
             n, _, stats, _ = cv2.connectedComponentsWithStats(region, connectivity=8)
-            tall = [i for i in range(1, n) if stats[i][3] >= MIN_GLYPH * dpi and stats[i][4] >= 0.4 * MIN_GLYPH * dpi]
+            tall = [
+                i
+                for i in range(1, n)
+                if stats[i][3] >= MIN_GLYPH * dpi and stats[i][4] >= 0.4 * MIN_GLYPH * dpi
+            ]
             if tall:
                 where = f"第{number}页表格第{cell.row + 1}行第{cell.col + 1}列"
                 out.append((number, f"{where}有字迹未能识别"))

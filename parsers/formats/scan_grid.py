@@ -164,7 +164,7 @@ def find_grids(hor: Image, ver: Image, dpi: float) -> tuple[list[Grid], Image]:
     grids.sort(key=lambda g: g.ys[0])
     inside = np.zeros_like(rules)
     for g in grids:
-        x0, y0, x1, y1 = (int(round(v)) for v in g.box)
+        x0, y0, x1, y1 = (round(v) for v in g.box)
         inside[max(0, y0 - 8) : y1 + 8, max(0, x0 - 8) : x1 + 8] = 255
     return grids, cv2.bitwise_and(rules, inside)
 
@@ -226,13 +226,14 @@ def _grid(rows: list[Line], cols: list[Line], box: Box, tol: float) -> Grid | No
         for r in sorted(set(rs)):
             run = sorted(c for rr, c in members if rr == r)
             start = prev = run[0]
-            for c in [*run[1:], None]:
-                if c is not None and c == prev + 1 and not split_v(r, prev):
+            for c in [*run[1:], -1]:  # -1: the end of the row
+                if c == prev + 1 and not split_v(r, prev):
                     prev = c
                     continue
-                cells.append(GridCell(r, start, 1, prev - start + 1, (xs[start], ys[r], xs[prev + 1], ys[r + 1])))
-                if c is not None:
-                    start = prev = c
+                cells.append(
+                    GridCell(r, start, 1, prev - start + 1, (xs[start], ys[r], xs[prev + 1], ys[r + 1]))
+                )
+                start = prev = c
     cells.sort(key=lambda g: (g.row, g.col))
     return Grid(xs, ys, cells)
 
@@ -260,7 +261,9 @@ def place(boxes: list[Box], grids: list[Grid]) -> Placement:
     out = Placement([], [], [])
     for box in boxes:
         height = box[3] - box[1]
-        grid = next((g for g in grids if (i := _inter(box, g.box)) is not None and _area(i) >= 0.5 * _area(box)), None)
+        grid = next(
+            (g for g in grids if (i := _inter(box, g.box)) is not None and _area(i) >= 0.5 * _area(box)), None
+        )
         if grid is None:
             out.outside.append(box)
             continue
@@ -280,13 +283,3 @@ def place(boxes: list[Box], grids: list[Grid]) -> Placement:
         for cell, part, _ in pieces:
             out.in_cells.append((cell, part))
     return out
-
-
-def pixels_to_points(v: float, dpi: float) -> float:
-    return v * 72.0 / dpi
-
-
-def ink_share(ink: Image, box: Box) -> float:
-    x0, y0, x1, y1 = (int(round(v)) for v in box)
-    region: np.ndarray[Any, Any] = ink[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)]
-    return float(region.mean() / 255.0) if region.size else 0.0

@@ -14,8 +14,10 @@ from typing import Any
 import cv2
 import numpy as np
 
-Image = np.ndarray[Any, np.dtype[np.uint8]]
-Matrix = np.ndarray[Any, np.dtype[np.float64]]
+#: An image: uint8, H×W (grey) or H×W×3 (BGR). (OpenCV's stubs type every result loosely.)
+Image = np.ndarray[Any, Any]
+#: A 3×3 affine matrix (float64) from one image's pixels to another's.
+Matrix = np.ndarray[Any, Any]
 
 #: Largest skew (degrees) measured and undone: a scanner's feed, a hand-held photo.
 MAX_SKEW = 5.0

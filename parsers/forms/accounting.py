@@ -168,9 +168,7 @@ def ocr_review(form: Form, min_confidence: float, unplaced: Sequence[tuple[int, 
             low.append(f"“{quote(cell.text, 12)}”（{where(key)}，{cell.confidence:.2f}）")
     if low:
         shown = "、".join(low[:5]) + ("等" if len(low) > 5 else "")
-        reasons.append(
-            f"{len(low)}个单元格OCR识别置信度低于{min_confidence:.2f}：{shown}，请核对原件"
-        )
+        reasons.append(f"{len(low)}个单元格OCR识别置信度低于{min_confidence:.2f}：{shown}，请核对原件")
     pages = {cell.page for _, cell in form.cells}
     lost = [text for page, text in unplaced if page in pages]
     if lost:

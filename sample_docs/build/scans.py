@@ -123,9 +123,9 @@ SCANS = (
 )
 
 
-def _glyphs(pdf_path: Path, page_no: int, text: str, image: Image.Image, scale: float) -> tuple[
-    list[Image.Image], tuple[float, float]
-]:
+def _glyphs(
+    pdf_path: Path, page_no: int, text: str, image: Image.Image, scale: float
+) -> tuple[list[Image.Image], tuple[float, float]]:
     """The glyph images of the first run of ``text`` on the page, and its centre (pixels)."""
     with pdfplumber.open(pdf_path) as pdf:
         chars = pdf.pages[page_no].chars
@@ -136,7 +136,12 @@ def _glyphs(pdf_path: Path, page_no: int, text: str, image: Image.Image, scale: 
     run = chars[at : at + len(text)]
     crops = [
         image.crop(
-            (int(c["x0"] * scale), int(c["top"] * scale), math.ceil(c["x1"] * scale), math.ceil(c["bottom"] * scale))
+            (
+                int(c["x0"] * scale),
+                int(c["top"] * scale),
+                math.ceil(c["x1"] * scale),
+                math.ceil(c["bottom"] * scale),
+            )
         )
         for c in run
     ]
@@ -145,7 +150,9 @@ def _glyphs(pdf_path: Path, page_no: int, text: str, image: Image.Image, scale: 
     return crops, (cx, cy)
 
 
-def _stamp(page: Image.Image, glyphs: list[Image.Image], centre: tuple[float, float], rng: np.random.Generator) -> None:
+def _stamp(
+    page: Image.Image, glyphs: list[Image.Image], centre: tuple[float, float], rng: np.random.Generator
+) -> None:
     """A red seal: a ring, a star, and the glyphs set along the upper arc, in translucent ink."""
     radius = int(0.55 * SCAN_DPI)  # a 2.8 cm seal
     ink = Image.new("L", page.size, 0)
@@ -226,7 +233,12 @@ def write(scan: Scan, out_dir: Path) -> Path:
         raw = io.BytesIO()
         # each page JPEG-compressed (DCTDecode) into an image-only PDF
         pages[0].save(
-            raw, "PDF", save_all=True, append_images=pages[1:], resolution=float(SCAN_DPI), quality=scan.quality
+            raw,
+            "PDF",
+            save_all=True,
+            append_images=pages[1:],
+            resolution=float(SCAN_DPI),
+            quality=scan.quality,
         )
         with pikepdf.open(io.BytesIO(raw.getvalue())) as pdf:
             for key in ("/Title", "/Producer", "/Creator"):
@@ -237,7 +249,9 @@ def write(scan: Scan, out_dir: Path) -> Path:
         pages[0].save(dst, "JPEG", quality=scan.quality, dpi=(SCAN_DPI, SCAN_DPI))
     else:
         # a phone's PNG of a form: 16 colours keep the file small (the noise would not compress)
-        pages[0].quantize(16, dither=Image.Dither.NONE).save(dst, "PNG", optimize=True, dpi=(SCAN_DPI, SCAN_DPI))
+        pages[0].quantize(16, dither=Image.Dither.NONE).save(
+            dst, "PNG", optimize=True, dpi=(SCAN_DPI, SCAN_DPI)
+        )
     return dst
 
 

@@ -33,8 +33,8 @@ def test_show_draws_the_form_with_findings_on_their_cells(capsys: pytest.Capture
 
 
 def test_show_reports_files_it_cannot_read(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["show", str(SAMPLES / "pdf_scan_no_text.pdf")], capsys)
-    assert code == 1 and "needs_ocr" in out
+    code, out, _ = run(["show", str(SAMPLES / "pdf_malformed_truncated.pdf")], capsys)
+    assert code == 1 and "corrupt" in out
     code, _, err = run(["show", str(SAMPLES / "README.md")], capsys)
     assert code == 1 and "not a document" in err
 
