@@ -51,7 +51,7 @@ def child(dpi: int) -> dict[str, Any]:
     """Runs in the child: every scanned sample, one engine for all (as a worker keeps it)."""
     from parsers.formats.base import ParseOptions, Services
     from parsers.formats.detect import detect_format
-    from parsers.formats.scan import engine
+    from parsers.formats.ocr_service import SERVICE, OcrService
     from pipeline.extract import extract, sha256_of
     from schemas.records import Source
 
@@ -59,7 +59,7 @@ def child(dpi: int) -> dict[str, Any]:
     rows = []
     with Services() as services:
         t0, c0 = time.perf_counter(), time.process_time()
-        engine(services, options)
+        services.get(SERVICE, lambda: OcrService(options.ocr_threads))
         start = {"wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0}
         for path in scanned():
             data = path.read_bytes()

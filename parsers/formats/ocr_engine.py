@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.errors import MissingComponent
+from schemas.errors import MissingComponent, ResourceLimit
 
 #: What to install when OCR is missing (the sources reason says it, in Chinese and English).
 INSTALL = "pip install rapidocr_onnxruntime onnxruntime pypdfium2 opencv-python-headless"
@@ -21,6 +21,10 @@ MISSING = (
 )
 
 Box = tuple[float, float, float, float]
+#: Height (pixels at the detection resolution) of the strips a page is detected in, and their
+#: overlap: at 100 dpi, 3.5 in and 0.6 in (twice the tallest line of text on a form).
+STRIP = 350
+OVERLAP = 60
 
 
 def require_ocr() -> None:
@@ -32,6 +36,18 @@ def require_ocr() -> None:
         import rapidocr_onnxruntime  # noqa: F401
     except ImportError as e:
         raise MissingComponent(f"{MISSING} ({e})") from e
+
+
+def _memory(e: Exception) -> None:
+    """Raise ``ResourceLimit`` for ONNX Runtime or OpenCV running out of memory (a worker's
+    address-space cap, ``--memory-mb``): the file is over a limit, not damaged."""
+    text = str(e)
+    if "bad_alloc" in text or "Insufficient memory" in text or "Failed to allocate" in text:
+        raise ResourceLimit(
+            "OCR所需内存超出工作进程的内存上限（--memory-mb），请调高后以 --reprocess 重新读取"
+            " / OCR needs more memory than the worker's cap (--memory-mb): raise it (3072 is"
+            " enough) and read the file again with --reprocess"
+        ) from e
 
 
 class OcrEngine:
@@ -46,34 +62,63 @@ class OcrEngine:
     def detect(self, image: Any, scale: float) -> list[Box]:
         """Axis-aligned boxes of the text lines of ``image`` (BGR), detected on the image scaled
         by ``scale`` (detection needs far less resolution than recognition) and given in the
-        pixels of ``image``."""
+        pixels of ``image``. A page is detected in horizontal strips (``STRIP`` high, overlapping
+        by ``OVERLAP``; a box belongs to the strip its centre falls in the middle of): the
+        detector's feature maps grow with the image, and a whole page at once would need more
+        memory than a worker's cap allows."""
         import cv2
         import numpy as np
 
         small = (
             cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1 else image
         )
-        quads, _ = self._ocr.text_det(small)
-        if quads is None or len(quads) == 0:
-            return []
+        height = small.shape[0]
         out = []
-        for quad in np.asarray(quads, dtype=np.float64) / scale:
-            xs, ys = quad[:, 0], quad[:, 1]
-            out.append((float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())))
-        return out
+        top = 0
+        while True:
+            bottom = min(height, top + STRIP)
+            try:
+                quads, _ = self._ocr.text_det(np.ascontiguousarray(small[top:bottom]))
+            except Exception as e:  # RapidOCR wraps ONNX Runtime's errors in its own
+                _memory(e)
+                raise
+            lo = 0 if top == 0 else top + OVERLAP // 2
+            hi = height if bottom == height else bottom - OVERLAP // 2
+            for quad in np.asarray(quads if quads is not None else [], dtype=np.float64).reshape(-1, 4, 2):
+                xs, ys = quad[:, 0], quad[:, 1] + top
+                if lo <= (ys.min() + ys.max()) / 2 < hi:
+                    out.append(
+                        (
+                            float(xs.min() / scale),
+                            float(ys.min() / scale),
+                            float(xs.max() / scale),
+                            float(ys.max() / scale),
+                        )
+                    )
+            if bottom == height:
+                return out
+            top = bottom - OVERLAP
 
     def recognize(self, crops: list[Any]) -> list[tuple[str, float]]:
         """Each crop's text and recognition confidence (0–1)."""
         if not crops:
             return []
-        results, _ = self._ocr.text_rec(crops)
+        try:
+            results, _ = self._ocr.text_rec(crops)
+        except Exception as e:
+            _memory(e)
+            raise
         return [(str(text), float(score)) for text, score in results]
 
     def upside_down(self, crops: list[Any]) -> float:
         """Share of text-line crops the classifier reads as turned by 180°."""
         if not crops:
             return 0.0
-        _, labels, _ = self._ocr.text_cls(crops)
+        try:
+            _, labels, _ = self._ocr.text_cls(crops)
+        except Exception as e:
+            _memory(e)
+            raise
         return sum(1 for label, score in labels if label == "180" and score >= 0.8) / len(crops)
 
     def close(self) -> None:

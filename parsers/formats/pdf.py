@@ -551,7 +551,7 @@ def parse_pdf(data: bytes, options: ParseOptions, services: Services | None = No
     unplaced: tuple[tuple[int, str], ...] = ()
     notes: list[str] = []
     if options.ocr == "force" or (options.ocr == "auto" and any(p.ocr_reason for p in pages)):
-        from parsers.formats.scan import ocr_pdf_pages  # OpenCV and ONNX Runtime: only for scans
+        from parsers.formats.ocr_service import ocr_pdf_pages  # OCR: only for scans
 
         pages, unplaced, notes = ocr_pdf_pages(data, pages, options, services)
     ocr = [(p.number, p.ocr_reason) for p in pages if p.ocr_reason]

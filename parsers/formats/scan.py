@@ -25,25 +25,15 @@ import numpy as np
 
 from parsers.formats import scan_grid as sg
 from parsers.formats import scan_image as si
-from parsers.formats.base import ParseOptions, Services
 from parsers.formats.ocr_engine import OcrEngine
 from parsers.formats.pdf import _DIGITISH, _Box, _PageContent, _PartTable
 from parsers.text import clean_text, is_wide
-from schemas.errors import CorruptDocument, MissingComponent
+from schemas.errors import CorruptDocument, ResourceLimit
 from schemas.records import BBox
 
 Box = sg.Box
-#: The service name of the OCR engine in a worker's ``Services``.
-SERVICE = "ocr"
 #: Resolution text is detected at (recognition reads the crops at the full resolution).
 DETECT_DPI = 100.0
-
-
-def engine(services: Services | None, options: ParseOptions) -> OcrEngine:
-    """The worker's OCR engine (started once per worker), or a new one for a one-off read."""
-    if services is None:
-        return OcrEngine(options.ocr_threads)
-    return services.get(SERVICE, lambda: OcrEngine(options.ocr_threads))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -274,50 +264,56 @@ def _part(grid: sg.Grid, number: int, pt: float, inverse: si.Matrix) -> _PartTab
 
 
 # ----------------------------------------------------------------------------------------------
-# PDF pages
+# Pages of a file
 # ----------------------------------------------------------------------------------------------
-def ocr_pdf_pages(
-    data: bytes, pages: list[_PageContent], options: ParseOptions, services: Services | None
-) -> tuple[list[_PageContent], tuple[tuple[int, str], ...], list[str]]:
-    """The PDF's pages with those that need it (``auto``: no usable text; ``force``: all) read by
-    OCR, the text OCR could not place, and notes on the pages read. Where OCR is not installed, a
-    file of scans only fails with ``missing_component`` (how to install); a scanned page in a file
-    with text keeps its ``needs_ocr`` reason, with how to install."""
-    todo = [i for i, p in enumerate(pages) if options.ocr == "force" or p.ocr_reason]
-    try:
-        ocr = engine(services, options)
-        import pypdfium2
-    except MissingComponent as e:
-        if len(todo) == len(pages) or options.ocr == "force":
-            raise
-        for i in todo:
-            pages[i].ocr_reason = f"{pages[i].ocr_reason}; {e}"
-        return pages, (), []
+#: The longer side of an A4 page (inches): what an image of a form is assumed to span.
+PAGE_INCHES = 11.69
+
+
+def read_pages(kind: str, data: bytes, params: dict[str, Any], ocr: OcrEngine) -> list[Any]:
+    """``(content, unplaced, note)`` of each page read by OCR: ``kind`` ``pdf``: the pages
+    ``params["indices"]`` (numbered ``params["numbers"]``) rendered at ``params["dpi"]``;
+    ``image``: every frame of an image file (at most ``params["max_pages"]``)."""
+    dpi = int(params["dpi"])
+    if kind == "image":
+        out = []
+        for number, frame in enumerate(_frames(data, int(params["max_pages"])), start=1):
+            # an image says nothing reliable of its size on paper (a phone writes 72 dpi into every
+            # photo): its longer side is an A4 page's; scaled to ``dpi`` (finer needs no more time,
+            # coarser loses its thin ruling lines in the deskew)
+            own = max(frame.shape[:2]) / PAGE_INCHES
+            if abs(own - dpi) > 0.1 * dpi:
+                f = dpi / own
+                method = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+                frame = cv2.resize(frame, None, fx=f, fy=f, interpolation=method)
+            out.append(ocr_page(frame, dpi, number, ocr))
+        return out
+    import pypdfium2
+
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as e:
         raise CorruptDocument(f"the PDF's pages cannot be rendered for OCR ({e})") from e
-    out = list(pages)
-    unplaced: list[tuple[int, str]] = []
-    notes = []
+    out = []
     try:
-        for i in todo:
+        for i, number in zip(params["indices"], params["numbers"], strict=True):
             page = pdf[i]
             try:
-                bitmap = page.render(scale=options.ocr_dpi / 72.0)
-                image: Any = bitmap.to_numpy()
-                if image.ndim == 3 and image.shape[2] == 4:
-                    image = image[..., :3]
-                content, lost, note = ocr_page(
-                    np.ascontiguousarray(image), options.ocr_dpi, pages[i].number, ocr
-                )
+                image: Any = page.render(scale=dpi / 72.0).to_numpy()
             finally:
                 page.close()
-            if content.ocr_reason is not None and pages[i].ocr_reason is None:
-                continue  # force: a page with text that OCR finds nothing on keeps its text
-            out[i] = content
-            unplaced.extend(lost)
-            notes.append(note)
+            if image.ndim == 3 and image.shape[2] == 4:
+                image = image[..., :3]
+            out.append(ocr_page(np.ascontiguousarray(image), dpi, number, ocr))
     finally:
         pdf.close()
-    return out, tuple(unplaced), notes
+    return out
+
+
+def _frames(data: bytes, max_pages: int) -> list[Any]:
+    ok, frames = cv2.imdecodemulti(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if not ok or not frames:
+        raise CorruptDocument("not a readable image (the file is damaged or truncated)")
+    if len(frames) > max_pages:
+        raise ResourceLimit(f"the image has {len(frames)} pages, more than the {max_pages}-page limit")
+    return list(frames)
