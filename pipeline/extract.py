@@ -147,6 +147,23 @@ def extract(
     )
     if not forms and ocr:
         return SourceResult(source, "failed", "needs_ocr", ocr, warnings=doc.warnings, n_pages=doc.n_pages)
+    if not forms and doc.ocr_read:
+        # a scan that OCR made no form of may be a form misread (its title, its header): a person
+        # looks at it, it is not skipped as a letter would be
+        found = "; ".join(s.kind for s in skipped) or "no table with 一级/二级/三级指标"
+        why = (
+            f"OCR识别后未找到项目支出绩效自评表（{found}），可能识别有误，请人工核对原件"
+            f" / read by OCR, but no 项目支出绩效自评表 was recognised ({found}): check the scan"
+        )
+        return SourceResult(
+            source,
+            "failed",
+            "needs_ocr",
+            why,
+            skipped=tuple(skipped),
+            warnings=doc.warnings,
+            n_pages=doc.n_pages,
+        )
     if not forms:
         reason = (
             "no 项目支出绩效自评表 in this file; found: " + "; ".join(s.kind for s in skipped)

@@ -86,6 +86,8 @@ class RawDocument:
     ocr_pages: tuple[int, ...] = ()
     #: OCR'd text the table grid could not place in one cell: (page, text), for review.
     unplaced: tuple[tuple[int, str], ...] = ()
+    #: Pages read by OCR (scans, images).
+    ocr_read: tuple[int, ...] = ()
 
     @property
     def tables(self) -> tuple[Table, ...]:

@@ -46,6 +46,7 @@ def parse_image(data: bytes, options: ParseOptions, services: Services | None = 
         warnings=(*notes, *doc.warnings),
         ocr_pages=doc.ocr_pages,
         unplaced=unplaced,
+        ocr_read=tuple(p.number for p in pages if not p.ocr_reason),
     )
 
 

@@ -129,7 +129,7 @@ def run_pages(
 
 def ocr_pdf_pages(
     data: bytes, pages: list[Any], options: ParseOptions, services: Services | None
-) -> tuple[list[Any], tuple[tuple[int, str], ...], list[str]]:
+) -> tuple[list[Any], tuple[tuple[int, str], ...], list[str], tuple[int, ...]]:
     """The PDF's pages (``pdf._PageContent``) with those that need it (``auto``: no usable text;
     ``force``: all) read by OCR, the text OCR could not place, and notes on the pages read. Where
     OCR is not installed, a file of scans only fails with ``missing_component`` (how to install);
@@ -144,19 +144,21 @@ def ocr_pdf_pages(
             raise
         for i in todo:
             pages[i].ocr_reason = f"{pages[i].ocr_reason}; {e}"
-        return pages, (), []
+        return pages, (), [], ()
     params = {"indices": todo, "numbers": [pages[i].number for i in todo], "dpi": options.ocr_dpi}
     read = run_pages("pdf", data, params, options, services)
     out = list(pages)
     unplaced: list[tuple[int, str]] = []
     notes = []
+    done = []
     for i, (content, lost, note) in zip(todo, read, strict=True):
         if content.ocr_reason is not None and pages[i].ocr_reason is None:
             continue  # force: a page with text that OCR finds nothing on keeps its text
         out[i] = content
         unplaced.extend(lost)
         notes.append(note)
-    return out, tuple(unplaced), notes
+        done.append(content.number)
+    return out, tuple(unplaced), notes, tuple(done)
 
 
 def _root() -> str:

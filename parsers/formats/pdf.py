@@ -550,15 +550,16 @@ def parse_pdf(data: bytes, options: ParseOptions, services: Services | None = No
             pdf.close()
     unplaced: tuple[tuple[int, str], ...] = ()
     notes: list[str] = []
+    read: tuple[int, ...] = ()
     if options.ocr == "force" or (options.ocr == "auto" and any(p.ocr_reason for p in pages)):
         from parsers.formats.ocr_service import ocr_pdf_pages  # OCR: only for scans
 
-        pages, unplaced, notes = ocr_pdf_pages(data, pages, options, services)
+        pages, unplaced, notes, read = ocr_pdf_pages(data, pages, options, services)
     ocr = [(p.number, p.ocr_reason) for p in pages if p.ocr_reason]
     if ocr and len(ocr) == len(pages):
         raise NeedsOCR(f"needs OCR: {ocr[0][1]}" + (f" on all {len(pages)} pages" if len(pages) > 1 else ""))
     doc = _assemble(pages, options, ocr)
-    return replace(doc, warnings=(*notes, *doc.warnings), unplaced=unplaced) if notes or unplaced else doc
+    return replace(doc, warnings=(*notes, *doc.warnings), unplaced=unplaced, ocr_read=read) if read else doc
 
 
 def _assemble(
