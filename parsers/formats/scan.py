@@ -160,7 +160,9 @@ def ocr_page(
     clean = grey.copy()  # the page without its ruling lines, for recognition
     clean[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = 255
     placed = sg.place(boxes, grids)
-    crops = [_crop_text(clean, part, _inset(cell.box)) for cell, part in placed.in_cells]
+    # each piece read from its box and a few pixels (more room beside a piece takes in ink from
+    # the cell's edge, or a neighbour's first glyph: "11个区" + "县" read "11个县")
+    crops = [_crop(clean, part, 3.0, _inset(cell.box)) for cell, part in placed.in_cells]
     crops += [_crop(clean, box, 3.0) for box in placed.outside + placed.unplaced]
     read = ocr.recognize(crops)
     n_in, n_out = len(placed.in_cells), len(placed.outside)
@@ -195,15 +197,9 @@ def ocr_page(
     return _PageContent(number, items, reason), unplaced, note
 
 
-def _crop_text(image: si.Image, box: Box, cell: Box) -> si.Image:
-    """A text piece cut from its cell with a little room around it, never beyond the cell (more
-    room sideways takes in a neighbouring piece's first glyph: "11个区" + "县" read "11个县")."""
-    return _crop(image, box, 3.0, cell)
-
-
-#: Smallest height (inches) of a blob of ink in a cell that must have been read as text: a
-#: digit's height at 7 points; a dash (—) or a full stop is lower and may stay unread.
-MIN_GLYPH = 0.06
+#: Smallest height and width (inches) of a blob of ink in a cell that must have been read as
+#: text: a full stop (。) at 10 points; a dash (—) is lower and may stay unread (it reads as blank).
+MIN_GLYPH = 0.025
 
 
 def _unread(clean: si.Image, grids: Sequence[sg.Grid], dpi: float, number: int) -> list[tuple[int, str]]:

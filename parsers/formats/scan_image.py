@@ -44,7 +44,7 @@ def suppress_seal(image: Image) -> Image:
 
 def flatten(grey: Image) -> Image:
     """Uneven light (a photo, a scanner's shadow) divided out, the background pushed to white and
-    isolated specks of noise removed."""
+    the speckle noise smoothed."""
     small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     background = cv2.dilate(small, np.ones((7, 7), np.uint8))  # text removed: the paper's light
     background = cv2.medianBlur(background, 11)
@@ -52,9 +52,9 @@ def flatten(grey: Image) -> Image:
     ratio = grey.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0)
     # levels: what is within 16 % of the paper's light is paper (a seal's ghost in the red channel)
     out = np.clip(ratio * 255.0 / 0.84, 0, 255).astype(np.uint8)
-    # no median filter: a 3×3 median takes the one-pixel strokes of a light typeface (the top
-    # strokes of 三 at 200 dpi, read 一); the recogniser reads through JPEG speckle
-    return out
+    # a 3×3 median: JPEG speckle and scanner dust go. (It also thins one-pixel strokes of a light
+    # typeface — 三 may read 一 —, which is why confidence and the header checks stay the judges.)
+    return cv2.medianBlur(out, 3)
 
 
 def binarize(grey: Image, dpi: float) -> Image:
