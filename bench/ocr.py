@@ -151,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     results["ocr"] = o = ocr_pages(args.dpi)
     print(f"OCR: {o['pages']} pages of {len(o['files'])} scanned samples at {args.dpi} dpi, one core")
     for r in o["files"]:
+        review = ", needs_review" if r["needs_review"] else ""
         print(
-            f"  {r['file']:<44} {r['pages']} p  {r['wall_s']:>6} s wall  {r['cpu_s']:>6} s CPU  {r['status']}"
+            f"  {r['file']:<42} {r['pages']} p {r['wall_s']:>7} s wall {r['cpu_s']:>7} s CPU  {r['status']}{review}"
         )
     print(f"  engine start (once per worker): {o['engine_start']['cpu_s']:.2f} s CPU")
     print(f"  per page: {o['cpu_s_per_page']} s CPU, {o['wall_s_per_page']} s wall   target ≤ 4 s")
