@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 PREFIX ?= $(HOME)/.local
 
-.PHONY: demo install test browser libreoffice fonts lint typecheck bench generalize samples pdfs office-samples goldens clean
+.PHONY: demo install test browser libreoffice fonts lint typecheck bench generalize samples pdfs office-samples scans goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,7 @@ bench: $(STAMP) libreoffice fonts
 	$(BIN)/python -m bench.generalize
 	$(BIN)/python -m bench.inbox
 	$(BIN)/python -m bench.report
+	$(BIN)/python -m bench.ocr
 
 ## generalize: read 600 held-out template variants against their plain renderings (cells equal,
 ## differing variants flagged, failures by knob); a share printed to PDF where soffice exists
@@ -92,6 +93,11 @@ pdfs: $(STAMP) libreoffice fonts
 ## LibreOffice Writer and Calc with python3-uno — CI does not: the samples are committed)
 office-samples: $(STAMP)
 	$(BIN)/python sample_docs/build/office_samples.py
+
+## scans: the scanned and photographed samples (*.scan.pdf, *.photo.jpg/png) made from sample PDFs
+## (deterministic: the same bytes every run)
+scans: $(STAMP)
+	$(BIN)/python sample_docs/build/scans.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache *.egg-info

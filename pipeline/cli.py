@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final, NoReturn
 
+from parsers.formats.base import OCR_MODES
 from pipeline.batch.discover import read_list_file
 from pipeline.batch.executors import DEFAULT_MEMORY_MB, DaskExecutor, Executor, InProcess, LocalPool
 from pipeline.batch.jobs import DEFAULT_TIME_LIMIT, Settings
@@ -147,6 +148,12 @@ def _parser() -> _Parser:
         help="rule profile: auto (default: each form by the template it was filled in) or one for all",
     )
     ing.add_argument("--reprocess", action="store_true", help="parse every input again, even if unchanged")
+    ing.add_argument(
+        "--ocr",
+        default="auto",
+        choices=OCR_MODES,
+        help="scans and images: auto (default: OCR pages without text), off (needs_ocr), force (every page)",
+    )
     ing.add_argument(
         "--timeout",
         type=float,
@@ -419,7 +426,7 @@ def _ingest(args: argparse.Namespace) -> int:
             "没有输入：请给出文件或文件夹，或 --list 列表文件",
             "no inputs (give files/folders or --list FILE)",
         )
-    settings = Settings(profile=args.profile, time_limit=args.timeout, fail_fast=args.fail_fast)
+    settings = Settings(profile=args.profile, time_limit=args.timeout, fail_fast=args.fail_fast, ocr=args.ocr)
     executor: Executor
     if args.fail_fast:
         executor = InProcess()  # exceptions surface with their tracebacks

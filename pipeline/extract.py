@@ -19,6 +19,7 @@ from pathlib import Path
 from parsers.formats.base import ParseOptions, Services
 from parsers.formats.registry import PARSERS
 from parsers.forms import read_forms
+from parsers.forms.accounting import ocr_review
 from pipeline.checks import check_form
 from schemas.errors import InputError, ResourceLimit
 from schemas.profiles import Profile, profile_for
@@ -37,7 +38,7 @@ UNSUPPORTED = {
     "word-xml": "a Word 2003 XML file: save it as .docx and submit again",
     "html": "a web page (Word 'save as HTML'?), not a .docx/PDF",
     "zip": "a zip archive that is not a Word document: unpack it and ingest its files",
-    "image": "an image (a photographed or scanned form?): needs OCR, which jixiao does not do",
+    "gif": "a GIF image: save the scan or photo as PNG, JPEG or PDF and submit again",
     "unknown": "not a document (neither Word, WPS, PDF nor a spreadsheet by its content)",
 }
 #: Formats that are not submissions at all (notes, scripts, checksums): skipped, not failed.
@@ -49,6 +50,7 @@ PARSEABLE = frozenset(PARSERS)
 #: Extensions that say "this is a submission" (used only to word the error, never to pick a parser).
 DOCUMENT_EXTENSIONS = frozenset(
     {".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx", ".rtf", ".xlsx", ".xlsm", ".xls", ".et", ".ods"}
+    | {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif"}
 )
 
 
@@ -76,7 +78,7 @@ def refusal(path: str, fmt: str) -> tuple[SourceStatus, str, str] | None:
                 "named like a document but its content is neither .docx nor PDF (damaged upload?)",
             )
         return "skipped", "not_a_document", UNSUPPORTED[fmt]
-    codes = {"image": "needs_ocr", "empty": "empty", "encrypted-office": "encrypted"}
+    codes = {"empty": "empty", "encrypted-office": "encrypted"}
     code = codes.get(fmt, "unsupported_format")
     return "failed", code, UNSUPPORTED[fmt]
 
@@ -95,10 +97,15 @@ def read_file(path: str, max_bytes: int) -> bytes:
     return Path(path).read_bytes()
 
 
-def forms_of(doc: RawDocument, profile: str | Profile) -> tuple[list[CheckedForm], list[SkippedPart]]:
+def forms_of(
+    doc: RawDocument, profile: str | Profile, options: ParseOptions | None = None
+) -> tuple[list[CheckedForm], list[SkippedPart]]:
     """The document's forms, each checked under ``profile`` — a profile's name, or ``auto``: the
-    profile of the template the form was recognised as."""
+    profile of the template the form was recognised as. Forms read by OCR get the reasons to
+    review them that OCR gives (``accounting.ocr_review``: low confidence, unplaced text)."""
     forms, skipped = read_forms(doc)
+    threshold = (options or ParseOptions()).ocr_min_confidence
+    forms = [ocr_review(form, threshold, doc.unplaced) for form in forms]
     return [check_form(form, profile_for(form.template, profile)) for form in forms], skipped
 
 
@@ -116,7 +123,7 @@ def extract(
         return SourceResult(source, "failed", "unsupported_format", f"no parser for format {source.format!r}")
     try:
         doc = parser(data, options, services)
-        forms, skipped = forms_of(doc, profile)
+        forms, skipped = forms_of(doc, profile, options)
     except InputError as e:
         if fail_fast:
             raise
@@ -140,6 +147,23 @@ def extract(
     )
     if not forms and ocr:
         return SourceResult(source, "failed", "needs_ocr", ocr, warnings=doc.warnings, n_pages=doc.n_pages)
+    if not forms and doc.ocr_read:
+        # a scan that OCR made no form of may be a form misread (its title, its header): a person
+        # looks at it, it is not skipped as a letter would be
+        found = "; ".join(s.kind for s in skipped) or "no table with 一级/二级/三级指标"
+        why = (
+            f"OCR识别后未找到项目支出绩效自评表（{found}），可能识别有误，请人工核对原件"
+            f" / read by OCR, but no 项目支出绩效自评表 was recognised ({found}): check the scan"
+        )
+        return SourceResult(
+            source,
+            "failed",
+            "needs_ocr",
+            why,
+            skipped=tuple(skipped),
+            warnings=doc.warnings,
+            n_pages=doc.n_pages,
+        )
     if not forms:
         reason = (
             "no 项目支出绩效自评表 in this file; found: " + "; ".join(s.kind for s in skipped)

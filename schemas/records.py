@@ -84,6 +84,10 @@ class RawDocument:
     warnings: tuple[str, ...] = ()
     #: PDF pages without usable text (scans, unmapped glyphs): their content needs OCR.
     ocr_pages: tuple[int, ...] = ()
+    #: OCR'd text the table grid could not place in one cell: (page, text), for review.
+    unplaced: tuple[tuple[int, str], ...] = ()
+    #: Pages read by OCR (scans, images).
+    ocr_read: tuple[int, ...] = ()
 
     @property
     def tables(self) -> tuple[Table, ...]:

@@ -82,6 +82,23 @@ def needs_libreoffice(document: Path) -> None:
         pytest.skip("LibreOffice is not installed (make test installs it)")
 
 
+#: Suffixes of the variants made from a sample (``sample_docs/build/scans.py``): a scan or a photo
+#: of ``<stem>.pdf`` is ``<stem>.<variant>.<ext>`` and shares ``<stem>``'s golden file.
+VARIANTS = frozenset({"scan", "photo"})
+
+
+def variant_of(document: Path) -> str | None:
+    """``scan`` for ``seed_datong_2021.scan.pdf``; None for a sample that is no variant."""
+    parts = document.name.split(".")
+    return parts[-2] if len(parts) >= 3 and parts[-2] in VARIANTS else None
+
+
+def golden_path(document: Path) -> Path:
+    """The golden file of a sample: ``expected/<stem>.json``, the source form's for a variant."""
+    stem = document.name.split(".")[0] if variant_of(document) else document.stem
+    return document.parent / "expected" / f"{stem}.json"
+
+
 def _plain(v: Any) -> Any:
     return plain(v) if isinstance(v, Decimal) else v
 

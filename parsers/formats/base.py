@@ -14,6 +14,9 @@ from typing import Protocol, TypeVar
 
 from schemas.records import RawDocument
 
+#: ``--ocr`` modes (``ParseOptions.ocr``).
+OCR_MODES = ("auto", "off", "force")
+
 
 @dataclass(frozen=True, slots=True)
 class ParseOptions:
@@ -44,6 +47,15 @@ class ParseOptions:
     #: Address-space cap (MiB) of the LibreOffice converter process; it never exceeds the cap of
     #: the worker that starts it (a sandboxed worker's cap is inherited).
     converter_memory_mb: int = 1536
+    #: OCR (``--ocr``): ``auto`` reads pages without a text layer and image files by OCR, ``off``
+    #: reports them as ``needs_ocr``, ``force`` reads every PDF page by OCR.
+    ocr: str = "auto"
+    #: OCR: resolution (dots per inch) a PDF page is rendered at, and an image scaled down to.
+    ocr_dpi: int = 200
+    #: OCR: recognition confidence below which a value cell makes its form ``needs_review``.
+    ocr_min_confidence: float = 0.80
+    #: OCR: ONNX Runtime threads per worker (a worker is one process: one core).
+    ocr_threads: int = 1
 
     def __post_init__(self) -> None:
         if self.max_part_bytes <= 0 or self.max_compression_ratio <= 1 or self.max_pages <= 0:
@@ -54,6 +66,10 @@ class ParseOptions:
             raise ValueError("max_cid_share must be in (0, 1]")
         if self.max_sheet_cells <= 0 or self.convert_timeout <= 0 or self.converter_memory_mb <= 0:
             raise ValueError("ParseOptions limits must be positive")
+        if self.ocr not in OCR_MODES:
+            raise ValueError(f"ocr must be one of {', '.join(OCR_MODES)}, not {self.ocr!r}")
+        if not 50 <= self.ocr_dpi <= 600 or not 0 <= self.ocr_min_confidence <= 1 or self.ocr_threads < 1:
+            raise ValueError("ParseOptions OCR settings out of range")
 
 
 class Closeable(Protocol):

@@ -21,8 +21,8 @@ _ODF: Final = {
 
 
 def detect_format(data: bytes) -> str:
-    """``docx``, ``pdf``, ``xlsx``, ``xls``, ``ods``, ``doc``, ``rtf`` or what the bytes are instead
-    (``encrypted-office``, ``pptx``, ``image``, …)."""
+    """``docx``, ``pdf``, ``xlsx``, ``xls``, ``ods``, ``doc``, ``rtf``, ``image`` (PNG, JPEG, TIFF,
+    BMP) or what the bytes are instead (``encrypted-office``, ``pptx``, ``gif``, …)."""
     if not data:
         return "empty"
     head = data[:1024]
@@ -55,8 +55,10 @@ def detect_format(data: bytes) -> str:
         if _utf16("PowerPoint Document") in data:
             return "ppt"
         return "ole"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8", b"BM")):
-        return "image"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")):
+        return "image"  # PNG, JPEG, TIFF, BMP: read by OCR
+    if head.startswith(b"GIF8"):
+        return "gif"
     lowered = head.lstrip().lower()
     if lowered.startswith(b"{\\rtf"):
         return "rtf"

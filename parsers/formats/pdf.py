@@ -85,6 +85,8 @@ class _Box:
     last_line_right: float | None = None
     first_line_top: float | None = None
     first_line_lead: float = 0.0  # what a line break moved to the first line (``_lead_width``)
+    confidence: float | None = None  # OCR recognition confidence (``parsers.formats.scan``)
+    paper: BBox | None = None  # the box on the page as scanned, where OCR read a turned page
 
 
 @dataclass
@@ -365,6 +367,8 @@ def _append(joined: _Joined, part: _PartTable) -> None:
             if b.text:
                 glue = "" if a.text and a.text[-1] in _DIGITISH and b.text[0] in _DIGITISH else "\n"
                 a.text = clean_text(a.text + glue + b.text)
+                if b.confidence is not None:
+                    a.confidence = min(b.confidence, a.confidence if a.confidence is not None else 1.0)
             a.row_span += b.row_span - (1 if split else 0)
             continue  # the box stays the first page's part: where the cell starts on paper
         c0, c1 = col_map[b.col], col_map[b.col + b.col_span]
@@ -382,8 +386,9 @@ def _to_table(joined: _Joined, index: int) -> Table:
             b.col_span,
             b.text,
             b.page,
-            BBox(b.x0, b.top, b.x1, b.bottom),
+            b.paper or BBox(b.x0, b.top, b.x1, b.bottom),
             extent=(b.x0, b.x1),
+            confidence=b.confidence,
         )
         for b in sorted(joined.boxes, key=lambda b: (b.row, b.col))
     )
@@ -543,10 +548,18 @@ def parse_pdf(data: bytes, options: ParseOptions, services: Services | None = No
         # close() walks the page tree again: on a broken one it raises what _pages reported
         with contextlib.suppress(Exception):
             pdf.close()
+    unplaced: tuple[tuple[int, str], ...] = ()
+    notes: list[str] = []
+    read: tuple[int, ...] = ()
+    if options.ocr == "force" or (options.ocr == "auto" and any(p.ocr_reason for p in pages)):
+        from parsers.formats.ocr_service import ocr_pdf_pages  # OCR: only for scans
+
+        pages, unplaced, notes, read = ocr_pdf_pages(data, pages, options, services)
     ocr = [(p.number, p.ocr_reason) for p in pages if p.ocr_reason]
     if ocr and len(ocr) == len(pages):
         raise NeedsOCR(f"needs OCR: {ocr[0][1]}" + (f" on all {len(pages)} pages" if len(pages) > 1 else ""))
-    return _assemble(pages, options, ocr)
+    doc = _assemble(pages, options, ocr)
+    return replace(doc, warnings=(*notes, *doc.warnings), unplaced=unplaced, ocr_read=read) if read else doc
 
 
 def _assemble(

@@ -7,6 +7,7 @@ from typing import Final
 
 from parsers.formats.base import Parser
 from parsers.formats.docx import parse_docx
+from parsers.formats.image import parse_image
 from parsers.formats.legacy import parse_legacy_word
 from parsers.formats.ods import parse_ods
 from parsers.formats.pdf import parse_pdf
@@ -24,5 +25,7 @@ PARSERS: Final[MappingProxyType[str, Parser]] = MappingProxyType(
         # legacy Word (.doc, WPS .wps) and RTF: converted to .docx by LibreOffice, then read as .docx
         "doc": parse_legacy_word,
         "rtf": parse_legacy_word,
+        # scanned or photographed forms (.jpg, .png, .tif, .bmp): read by OCR
+        "image": parse_image,
     }
 )

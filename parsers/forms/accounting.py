@@ -9,6 +9,7 @@ reading …); the readers and ``sanity`` add those reasons, ``account`` the unre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from parsers.forms import meaning, vocab
@@ -19,7 +20,7 @@ from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes, quote, where
 from parsers.numbers import parse_decimal, parse_quantity, parse_rate, parse_year
 from parsers.text import label_key
-from schemas.records import Cell
+from schemas.records import Cell, Form
 
 #: Blocks whose cells are data: a value left unread there is a value lost.
 _DATA_BLOCKS = frozenset({"funds", "indicators", "totals"})
@@ -128,3 +129,52 @@ def sanity(indicators: Indicators, funds: Funds, notes: Notes) -> None:
                 "分值与得分两栏可能读反"
             )
             break
+
+
+#: Fields whose cells hold a number: an OCR'd digit string there that does not parse is unsure.
+_NUMERIC_FIELDS = frozenset(
+    {
+        "budget_initial",
+        "budget_full_year",
+        "executed",
+        "weight",
+        "score",
+        "rate_reported",
+        "total_weight_reported",
+        "total_score_reported",
+    }
+)
+
+
+def ocr_review(form: Form, min_confidence: float, unplaced: Sequence[tuple[int, str]] = ()) -> Form:
+    """The form with the reasons OCR gives to review it: a value cell read with a confidence
+    below ``min_confidence``, a digit string in a numeric column that does not parse as a number,
+    text the grid could not place in a cell (on a page the form is on). Text read from a text
+    layer has no confidence and is never flagged here; no character is ever corrected."""
+    roles = dict(form.cell_roles)
+    reasons: list[str] = []
+    low: list[str] = []
+    for table, cell in form.cells:
+        if cell.confidence is None or not cell.text:
+            continue
+        key = (table, cell.row, cell.col)
+        role = roles.get(key)
+        if role is None or role.role not in ("value", "unread"):
+            continue
+        field = (role.field or "").rsplit(".", 1)[-1]
+        if field in _NUMERIC_FIELDS and any(ch.isdigit() for ch in cell.text) and not value_like(cell.text):
+            reasons.append(f"单元格“{quote(cell.text)}”（{where(key)}）经OCR识别，数字无法解析：请核对原件")
+        elif cell.confidence < min_confidence:
+            low.append(f"“{quote(cell.text, 12)}”（{where(key)}，{cell.confidence:.2f}）")
+    if low:
+        shown = "、".join(low[:5]) + ("等" if len(low) > 5 else "")
+        reasons.append(f"{len(low)}个单元格OCR识别置信度低于{min_confidence:.2f}：{shown}，请核对原件")
+    pages = {cell.page for _, cell in form.cells}
+    lost = [text for page, text in unplaced if page in pages]
+    if lost:
+        shown = "；".join(lost[:4]) + ("等" if len(lost) > 4 else "")
+        reasons.append(f"{len(lost)}处字迹OCR未能读取或归入单元格：{shown}，请核对原件")
+    if not reasons:
+        return form
+    merged = tuple(dict.fromkeys((*form.review_reasons, *reasons)))
+    return replace(form, needs_review=True, review_reasons=merged)

@@ -13,7 +13,7 @@ import resource
 import signal
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import pyarrow as pa
@@ -45,8 +45,13 @@ class Settings:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     time_limit: float = DEFAULT_TIME_LIMIT
     fail_fast: bool = False
+    #: ``--ocr``: auto (OCR only pages without text, and images), off (``needs_ocr``), force (every
+    #: PDF page); None keeps ``parse.ocr``. Given, it is written into ``parse``.
+    ocr: str | None = None
 
     def __post_init__(self) -> None:
+        if self.ocr is not None and self.ocr != self.parse.ocr:
+            object.__setattr__(self, "parse", replace(self.parse, ocr=self.ocr))
         if isinstance(self.profile, Profile):
             object.__setattr__(self, "profile", self.profile.name)
         if self.profile != AUTO and self.profile not in PROFILES:

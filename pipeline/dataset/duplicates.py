@@ -35,6 +35,7 @@ COLUMNS: Final = [
     "department",
     "project_name",
     "profile",
+    "needs_review",
 ]
 #: Where a DUPLICATE_FORM finding points on paper.
 FIELDS: Final = ("year", "department", "project_name")
@@ -51,9 +52,14 @@ def project_key(year: int | None, department: str | None, name: str | None) -> t
 
 
 def links(forms: list[Row]) -> dict[str, str]:
-    """form_id → the form_id it duplicates, for every later form of a project filed twice."""
+    """form_id → the form_id it duplicates, for every later form of a project filed twice. The
+    project's first form is its best-read one: a form read sure before one that needs review
+    (a partial scan of page 1 is not the project's copy of record), then by path."""
     groups: dict[tuple[int, str, str], list[Row]] = defaultdict(list)
-    for r in sorted(forms, key=lambda r: (r["source_path"], r["form_index"], r["form_id"])):
+    order = sorted(
+        forms, key=lambda r: (bool(r["needs_review"]), r["source_path"], r["form_index"], r["form_id"])
+    )
+    for r in order:
         key = project_key(r["year"], r["department"], r["project_name"])
         if key is not None:
             groups[key].append(r)

@@ -49,8 +49,14 @@ class Crop:
 
 @dataclass
 class _Source:
-    doc: Any  # pypdfium2.PdfDocument
+    doc: Any  # pypdfium2.PdfDocument, or a PIL image (a scan or photo sent as an image file)
     pages: dict[int, Any] = field(default_factory=dict)  # page → rendered PIL image
+    image: bool = False
+
+
+#: An image file's page size: its longer side is an A4 page's (points), as the OCR reads it
+#: (``parsers.formats.image``), so its boxes are in points of that page.
+A4_LONG_SIDE_PT: Final = 11.69 * 72
 
 
 #: Sources kept open at once (with up to 4 rendered pages each): the report goes form by form, so
@@ -114,15 +120,41 @@ class Cropper:
             return f"原文件 {path} 无法读取（{e.strerror}），无法显示页面截图。"
         if sha256 and hashlib.sha256(data).hexdigest() != sha256:
             return f"原文件 {path} 在读取之后已被更改，页面截图可能与数据不符，未显示。"
+        if not data.startswith(b"%PDF"):
+            return self._image(path, data)
         try:
             return _Source(pdfium.PdfDocument(data))
         except pdfium.PdfiumError:
             return f"原文件 {path} 无法渲染，无法显示页面截图。"
 
+    def _image(self, path: str, data: bytes) -> _Source | str:
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            return f"原文件 {path} 无法渲染，无法显示页面截图。"
+        return _Source(image, image=True)
+
+    def _image_page(self, src: _Source, page: int) -> Any:
+        from PIL import ImageOps
+
+        try:
+            src.doc.seek(page - 1)  # a multi-page TIFF: one page per frame
+        except EOFError:
+            return None
+        frame = ImageOps.exif_transpose(src.doc.convert("RGB"))
+        f = self.scale * A4_LONG_SIDE_PT / max(frame.size)  # pixels per point wanted / had
+        return frame.resize((max(1, round(frame.width * f)), max(1, round(frame.height * f))))
+
     def _page(self, src: _Source, page: int) -> Any:
         if page not in src.pages:
             if len(src.pages) >= 4:  # a form spans a few pages: keep only the recent ones
                 src.pages.pop(next(iter(src.pages)))
+            if src.image:
+                src.pages[page] = self._image_page(src, page)
+                return src.pages[page]
             pdf_page = src.doc[page - 1]
             try:
                 if pdf_page.get_rotation() % 360:
@@ -159,7 +191,7 @@ class Cropper:
                 reach[page] = min(reach.get(page, htop), htop)
         out = []
         for page in sorted(by_page):
-            if not 1 <= page <= len(src.doc):
+            if not 1 <= page <= (getattr(src.doc, "n_frames", 1) if src.image else len(src.doc)):
                 continue
             image = self._page(src, page)
             if image is None:

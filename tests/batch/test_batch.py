@@ -29,7 +29,7 @@ from pipeline.dataset.writer import Dataset
 from schemas.profiles import NATIONAL
 from schemas.records import SourceRow
 from tests import corpus
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import OCR_HEAVY, ROOT, SAMPLES
 from tests.pdfgen import Page, build
 from tests.wordml import docx, p
 
@@ -61,7 +61,7 @@ def test_same_dataset_on_one_worker_n_workers_and_a_dask_local_cluster(tmp_path:
     outputs = {}
     for name, executor in executors.items():
         ds = Dataset(tmp_path / name.replace(" ", "_"))
-        ingest([str(SAMPLES)], ds, settings, executor)
+        ingest([str(SAMPLES)], ds, settings, executor, exclude=OCR_HEAVY)
         outputs[name] = _files(ds.root)
     reference = outputs.pop("in-process")
     assert len(reference) >= 6
@@ -229,6 +229,8 @@ def test_bad_input_suite_every_file_accounted_for(tmp_path: Path) -> None:
             "3",
             "--memory-mb",
             "800",
+            "--ocr",
+            "off",  # the scan is reported needs_ocr (OCR itself: tests/formats/test_scanned.py)
         ],
         capture_output=True,
         text=True,

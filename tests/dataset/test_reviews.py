@@ -315,7 +315,13 @@ def test_names_are_compared_normalised_and_one_file_is_never_its_own_duplicate()
     from pipeline.dataset.duplicates import links
 
     def form(
-        fid: str, path: str, index: int, name: str, dept: str = "某局", year: int | None = 2022
+        fid: str,
+        path: str,
+        index: int,
+        name: str,
+        dept: str = "某局",
+        year: int | None = 2022,
+        review: bool = False,
     ) -> dict[str, Any]:
         return {
             "form_id": fid,
@@ -325,6 +331,7 @@ def test_names_are_compared_normalised_and_one_file_is_never_its_own_duplicate()
             "year": year,
             "department": dept,
             "project_name": name,
+            "needs_review": review,
         }
 
     forms = [
@@ -337,6 +344,9 @@ def test_names_are_compared_normalised_and_one_file_is_never_its_own_duplicate()
         form("f0", "f.docx", 0, "项目乙", year=None),
     ]
     assert links(forms) == {"b0": "a0"}
+    # the copy of record is the best-read one: a copy that needs review comes after those read sure
+    forms = [form("a0", "a.scan.pdf", 0, "项目甲", review=True), form("b0", "b.docx", 0, "项目甲")]
+    assert links(forms) == {"a0": "b0"}
 
 
 def test_a_failed_commit_keeps_every_review(
