@@ -25,7 +25,7 @@ from typing import Any, Final
 
 #: Render scale (1.0 = 72 dpi): 1.6 ≈ 115 dpi keeps 10.5 pt text legible at a small size.
 SCALE: Final = 1.6
-QUALITY: Final = 50
+QUALITY: Final = 40
 #: libwebp's effort (0–6): 2 encodes 3× faster than the default 4 for 5 % more bytes.
 METHOD: Final = 2
 #: Points added above and below the rows involved.

@@ -389,8 +389,9 @@ def _cells(
                 cells.append((v, style))
             else:
                 cells.append((v, numeric[i]))
-        if links is not None and links[n] is not None and cells and cells[0] is not None:
-            first = cells[0][0]
+        if links is not None and links[n] is not None and cells:
+            # a form whose name was not read still gets its link, on a cell that says so
+            first = cells[0][0] if cells[0] is not None else "（未读出）"
             cells[0] = Cell(
                 first, QUOTED[Style.LINK] if first.startswith(FORMULA_STARTS) else Style.LINK, links[n]
             )
