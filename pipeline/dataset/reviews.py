@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from pipeline.dataset.follow import FOLLOWED
+from pipeline.dataset.follow import latest as follow_latest
 from pipeline.dataset.rows import to_table
 from pipeline.dataset.writer import Dataset, Snapshot
 from schemas.statuses import REVIEW_STATUS_ZH
@@ -91,7 +92,7 @@ def decisions(snapshot: Snapshot) -> dict[str, Decision]:
     moved = {r["via"][len(FOLLOWED) :]: r["finding_id"] for r in ledger if str(r["via"]).startswith(FOLLOWED)}
     out: dict[str, Decision] = {}
     for fid, rows in history.items():
-        latest = max(enumerate(rows), key=lambda ir: (ir[1]["at"], ir[0]))[1]
+        (latest,) = follow_latest(rows)
         out[fid] = Decision(
             finding_id=fid,
             form_id=latest["form_id"],
