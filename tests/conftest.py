@@ -15,7 +15,7 @@ from pipeline.dataset.writer import Dataset
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_docs"
 #: The OCR'd samples a test about something else leaves out (``ingest(exclude=…)``): each scanned
-#: page costs about 4.6 s of CPU. One page scan (hand-drawn grid) and the no-text PDF stay in, so
+#: page costs about 4 s of CPU (bench/ocr.py). One page scan (hand-drawn grid) and the no-text PDF stay in, so
 #: OCR is still part of what such a test compares; tests/formats/test_scanned.py reads them all.
 OCR_HEAVY = (
     "seed_datong_2021.scan.pdf",

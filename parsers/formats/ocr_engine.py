@@ -21,10 +21,23 @@ MISSING = (
 )
 
 Box = tuple[float, float, float, float]
-#: Height (pixels at the detection resolution) of the strips a page is detected in, and their
-#: overlap: at 100 dpi, 3.5 in and 0.6 in (twice the tallest line of text on a form).
-STRIP = 350
-OVERLAP = 60
+#: Pixels (at the detection resolution) of each horizontal strip a page is detected in: the
+#: detector's feature maps grow with its input, and a whole page at once needs more memory than a
+#: worker's cap allows. 1.28 Mpx is about an A4 page's width by 7 inches at 150 dpi.
+STRIP_PIXELS = 1_280_000
+#: Overlap of two strips (inches): twice the tallest line of text on a form.
+OVERLAP_INCHES = 0.6
+#: Widest input (pixels) the detector is given without being scaled down: far above any strip
+#: of a page at the detection resolution, so the detector sees the strip at the resolution the
+#: caller chose (RapidOCR's default scales every input *up* until its shorter side is 736 px:
+#: a 350 px strip was detected at twice the resolution asked for, at four times the cost).
+DETECT_MAX_SIDE = 8192
+#: Width (pixels at the recogniser's 48 px height) every text-line crop of a batch is padded to
+#: at least. RapidOCR pads to 320 (a ratio of 6.7); the pieces of a form's cells are short (a
+#: median ratio of 2), and padding them to 320 spent a third of the recognition on blank input.
+#: Crops are sorted by width and batched 8 at a time, so a batch pads to its widest crop.
+REC_MIN_WIDTH = 160
+REC_BATCH = 8
 
 
 def require_ocr() -> None:
@@ -57,15 +70,22 @@ class OcrEngine:
         require_ocr()
         from rapidocr_onnxruntime import RapidOCR
 
-        self._ocr: Any = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1, print_verbose=False)
+        self._ocr: Any = RapidOCR(
+            intra_op_num_threads=threads,
+            inter_op_num_threads=1,
+            print_verbose=False,
+            det_limit_type="max",
+            det_limit_side_len=DETECT_MAX_SIDE,
+            rec_img_shape=[3, 48, REC_MIN_WIDTH],
+            rec_batch_num=REC_BATCH,
+        )
 
-    def detect(self, image: Any, scale: float) -> list[Box]:
+    def detect(self, image: Any, scale: float, dpi: float = 150.0) -> list[Box]:
         """Axis-aligned boxes of the text lines of ``image`` (BGR), detected on the image scaled
-        by ``scale`` (detection needs far less resolution than recognition) and given in the
-        pixels of ``image``. A page is detected in horizontal strips (``STRIP`` high, overlapping
-        by ``OVERLAP``; a box belongs to the strip its centre falls in the middle of): the
-        detector's feature maps grow with the image, and a whole page at once would need more
-        memory than a worker's cap allows."""
+        by ``scale`` (detection needs less resolution than recognition; ``dpi`` is the scaled
+        image's) and given in the pixels of ``image``. A page is detected in horizontal strips of
+        ``STRIP_PIXELS`` overlapping by ``OVERLAP_INCHES`` (a box belongs to the strip its centre
+        falls in the middle of)."""
         import cv2
         import numpy as np
 
@@ -73,17 +93,19 @@ class OcrEngine:
             cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1 else image
         )
         height = small.shape[0]
+        overlap = max(8, round(OVERLAP_INCHES * dpi))
+        strip = max(2 * overlap, STRIP_PIXELS // max(1, small.shape[1]))
         out = []
         top = 0
         while True:
-            bottom = min(height, top + STRIP)
+            bottom = min(height, top + strip)
             try:
                 quads, _ = self._ocr.text_det(np.ascontiguousarray(small[top:bottom]))
             except Exception as e:  # RapidOCR wraps ONNX Runtime's errors in its own
                 _memory(e)
                 raise
-            lo = 0 if top == 0 else top + OVERLAP // 2
-            hi = height if bottom == height else bottom - OVERLAP // 2
+            lo = 0 if top == 0 else top + overlap // 2
+            hi = height if bottom == height else bottom - overlap // 2
             for quad in np.asarray(quads if quads is not None else [], dtype=np.float64).reshape(-1, 4, 2):
                 xs, ys = quad[:, 0], quad[:, 1] + top
                 if lo <= (ys.min() + ys.max()) / 2 < hi:
@@ -97,7 +119,7 @@ class OcrEngine:
                     )
             if bottom == height:
                 return out
-            top = bottom - OVERLAP
+            top = bottom - overlap
 
     def recognize(self, crops: list[Any]) -> list[tuple[str, float]]:
         """Each crop's text and recognition confidence (0–1)."""
