@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
 import shutil
@@ -27,7 +28,7 @@ from pipeline.review.show import numbered
 from pipeline.review.where import Locator, PlacedCell
 from schemas.records import Source
 from schemas.rules import RULES_BY_ID
-from tests.conftest import SAMPLES
+from tests.conftest import OCR_HEAVY, SAMPLES
 
 SEED_PDF = SAMPLES / "seed_datong_2021.pdf"
 
@@ -170,15 +171,18 @@ def test_every_sample_form_is_numbered_alike_in_show_and_the_report(sample_datas
         for v in views
     }
     checked = 0
+    # numbering is one function for every format: the multi-page scans (seconds of OCR each) are
+    # left out, the one-page hand-drawn scan stays
+    paths = {p for p, _ in reported if not any(fnmatch.fnmatch(Path(p).name, g) for g in OCR_HEAVY)}
     with Services() as services:
-        for path in sorted({p for p, _ in reported}):
+        for path in sorted(paths):
             data = (SAMPLES.parent / path).read_bytes()
             source = Source(path, sha256_of(data), len(data), detect_format(data))
             for cf in extract(source, data, "auto", ParseOptions(), services).forms:
                 shown = [(n, f.rule_id, f.message) for n, f, _ in numbered(cf)]
                 assert shown == reported[(path, cf.form.form_index)], path
                 checked += 1
-    assert checked == len(reported) >= 70
+    assert checked == sum(1 for p, _ in reported if p in paths) >= 70
 
 
 def test_a_recorded_decision_shows_beside_its_finding(tmp_path: Path) -> None:
