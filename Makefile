@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 PREFIX ?= $(HOME)/.local
 
-.PHONY: demo install test browser libreoffice fonts lint typecheck bench generalize samples pdfs office-samples scans goldens clean
+.PHONY: demo install test browser libreoffice calc fonts lint typecheck bench generalize samples pdfs office-samples scans goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,14 @@ libreoffice:
 	    --no-install-recommends libreoffice-writer-nogui python3-uno; \
 	  else echo "the legacy Word tests need LibreOffice: sudo apt-get install libreoffice-writer-nogui python3-uno" >&2; exit 1; fi; }
 
+## calc: LibreOffice Calc (no GUI), which bench/inbox.py saves its .xls corpus with and
+## `make office-samples` rebuilds the spreadsheet samples with (apt-installed when missing)
+calc: libreoffice
+	@dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-calc-nogui; \
+	  else echo "the spreadsheet benchmark needs LibreOffice Calc: sudo apt-get install libreoffice-calc-nogui" >&2; exit 1; fi; }
+
 ## fonts: the Noto CJK fonts LibreOffice prints Chinese with (generalization PDFs, make pdfs)
 fonts:
 	@fc-list :lang=zh family 2>/dev/null | grep -q . || { \
@@ -67,7 +75,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 ## bench: end-to-end throughput against the raw read of the same files (results printed)
-bench: $(STAMP) libreoffice fonts
+bench: $(STAMP) calc fonts
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch
 	$(BIN)/python -m bench.generalize
@@ -91,7 +99,7 @@ pdfs: $(STAMP) libreoffice fonts
 
 ## office-samples: the .doc/.wps/.rtf/.xlsx/.xls/.et/.ods samples (after `make samples`; needs
 ## LibreOffice Writer and Calc with python3-uno — CI does not: the samples are committed)
-office-samples: $(STAMP)
+office-samples: $(STAMP) calc
 	$(BIN)/python sample_docs/build/office_samples.py
 
 ## scans: the scanned and photographed samples (*.scan.pdf, *.photo.jpg/png) made from sample PDFs
