@@ -68,28 +68,53 @@ def soffice() -> str:
 
 
 def lo_batch(files: list[Path], target: str, out: Path, profile: Path) -> tuple[float, int]:
-    """LibreOffice's own batch conversion: seconds, and the office's peak RSS (KiB)."""
+    """LibreOffice's own batch conversion: seconds, and the office's peak RSS (KiB). The peak is
+    each LibreOffice process's own high-water mark (``VmHWM``), read while it runs: the rusage of
+    waited-for children would report this Python process's RSS instead (a child's high-water
+    mark starts at its parent's when it is forked)."""
     out.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     cmd = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore"]
-    subprocess.run(
-        [*cmd, "--convert-to", target, "--outdir", str(out), *map(str, files)],
-        check=True,
-        capture_output=True,
-        timeout=3600,
-    )
+    args = [*cmd, "--convert-to", target, "--outdir", str(out), *map(str, files)]
+    peak = 0
+    with subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+        while proc.poll() is None:
+            peak = max([peak, *(_vm_hwm_kib(pid) for pid in _descendants(proc.pid))])
+            time.sleep(0.05)
+        if proc.wait(timeout=3600) != 0:
+            raise SystemExit(f"LibreOffice's batch conversion to {target} exited with {proc.returncode}")
     made = len(list(out.iterdir()))
     if made < len(files):
         component = "Calc (make calc)" if target.startswith("xls") else "Writer (make libreoffice)"
         raise SystemExit(
             f"LibreOffice converted {made} of {len(files)} files to {target}: is {component} installed?"
         )
-    return time.perf_counter() - t, max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return time.perf_counter() - t, peak
+
+
+def _descendants(root: int) -> list[int]:
+    """``root`` and every process below it (from ``/proc/*/stat``)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process has gone
+        parents[int(stat.parent.name)] = int(fields[1])
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo.extend(p for p, pp in parents.items() if pp == pid)
+    return out
 
 
 def _vm_hwm_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return 0  # the process has gone
+    for line in lines:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return 0
