@@ -20,6 +20,7 @@ area exceeds ``max_sheet_cells`` is skipped (a data dump or noise, not a form).
 
 from __future__ import annotations
 
+import functools
 import io
 import posixpath
 import re
@@ -49,8 +50,10 @@ def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_ref(ref: str) -> tuple[int, int]:
-    """ "D14" → (13, 3)."""
+    """ "D14" → (13, 3). Cached: a pure function of the reference, and the same few thousand
+    references (A1 … Z300) recur in every sheet of a batch."""
     m = _CELL_REF.match(ref.upper())
     if m is None:
         raise CorruptDocument(f"a cell reference {ref!r} that is not A1-style")
@@ -271,13 +274,17 @@ def _column(el: etree._Element, sheet: Sheet) -> None:
             sheet.widths[c] = width
 
 
+#: The children of a cell by their full tag (both namespaces), without splitting the tag.
+_CELL_PARTS: Final = {t: name for name in ("v", "f", "is") for t in _tags(name)}
+
+
 def _cell(el: etree._Element, book: _Book, sheet: Sheet, row: int, col: int) -> SheetCell | None:
     kind = el.get("t", "n")
     value: str | None = None
     formula: str | None = None
     inline: etree._Element | None = None
     for child in el:
-        tag = _local(child.tag)
+        tag = _CELL_PARTS.get(child.tag) or _local(child.tag)
         if tag == "v":
             value = child.text or None  # an empty <v/> (openpyxl's formulas) is no value
         elif tag == "f":
