@@ -64,6 +64,18 @@ class Band:
     columns: tuple[Column, ...]
     n_rows: int
     table: int
+    #: ``near_columns`` of each cell extent met so far: the rows of a block share their grid's
+    #: extents, so each is worked out once per band (a memo, not part of the band's value).
+    _near: dict[tuple[float, float], tuple[Column, ...]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+
+    def near(self, x: tuple[float, float]) -> tuple[Column, ...]:
+        """``near_columns(x, self.columns)``, memoised."""
+        got = self._near.get(x)
+        if got is None:
+            got = self._near[x] = tuple(near_columns(x, self.columns))
+        return got
 
     def first(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
@@ -315,7 +327,7 @@ def place(row: RowView, band: Band, *, carried: frozenset[str] = frozenset()) ->
     grid = row.grid
     for cell in row.covering_cells():
         own = cell.row == row.row
-        near = near_columns(grid.x(cell), band.columns)
+        near = band.near(grid.x(cell))
         column = near[0] if near else None
         if own and cell.text and column is not None and column.field not in (BLOCK, None):
             others = [c for c in near[1:] if c.field != column.field and c.field not in (BLOCK, None)]
