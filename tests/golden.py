@@ -104,10 +104,9 @@ def variant_of(document: Path) -> str | None:
 
 def golden_path(document: Path) -> Path:
     """The golden file of a sample: ``expected/<stem>.json``, the source form's for a variant."""
-    if document.name in READ_BY_OCR:
-        stem = READ_BY_OCR[document.name]
-    else:
-        stem = document.name.split(".")[0] if variant_of(document) else document.stem
+    stem = READ_BY_OCR.get(document.name) or (
+        document.name.split(".")[0] if variant_of(document) else document.stem
+    )
     return document.parent / "expected" / f"{stem}.json"
 
 

@@ -80,20 +80,22 @@ class OcrEngine:
             rec_batch_num=REC_BATCH,
         )
 
-    def detect(self, image: Any, scale: float, dpi: float = 150.0) -> list[Box]:
-        """Axis-aligned boxes of the text lines of ``image`` (BGR), detected on the image scaled
-        by ``scale`` (detection needs less resolution than recognition; ``dpi`` is the scaled
-        image's) and given in the pixels of ``image``. A page is detected in horizontal strips of
-        ``STRIP_PIXELS`` overlapping by ``OVERLAP_INCHES`` (a box belongs to the strip its centre
-        falls in the middle of)."""
+    def detect(self, image: Any, dpi: float, at: float) -> list[Box]:
+        """Axis-aligned boxes of the text lines of ``image`` (BGR, ``dpi``), detected at ``at`` dpi
+        (never above the image's own: detection needs less resolution than recognition) and given
+        in the pixels of ``image``. A page is detected in horizontal strips of ``STRIP_PIXELS``
+        overlapping by ``OVERLAP_INCHES`` (a box belongs to the strip its centre falls in the
+        middle of)."""
         import cv2
         import numpy as np
 
+        at = min(at, dpi)
+        scale = at / dpi
         small = (
             cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale != 1 else image
         )
         height = small.shape[0]
-        overlap = max(8, round(OVERLAP_INCHES * dpi))
+        overlap = round(OVERLAP_INCHES * at)
         strip = max(2 * overlap, STRIP_PIXELS // max(1, small.shape[1]))
         out = []
         top = 0

@@ -77,6 +77,12 @@ class Band:
             got = self._near[x] = tuple(near_columns(x, self.columns))
         return got
 
+    def best(self, x: tuple[float, float]) -> Column | None:
+        """The column a cell at ``x`` overlaps most; of near-equal overlaps (a cell merged across
+        columns) the leftmost. None when it overlaps none."""
+        near = self.near(x)
+        return near[0] if near else None
+
     def first(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
 
@@ -294,13 +300,6 @@ class Placed:
 
     def cells(self, name: str) -> list[Cell]:
         return [c for c in self.by_field.get(name, []) if c.text]
-
-
-def best_column(x: tuple[float, float], columns: Sequence[Column]) -> Column | None:
-    """The column a cell at ``x`` overlaps most; of near-equal overlaps (a cell merged across
-    columns) the leftmost. None when it overlaps none."""
-    near = near_columns(x, columns)
-    return near[0] if near else None
 
 
 def near_columns(x: tuple[float, float], columns: Sequence[Column]) -> list[Column]:

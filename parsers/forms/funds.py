@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from parsers.forms import meaning, vocab
-from parsers.forms.columns import BLOCK, Band, Column, best_column, place, read_band
+from parsers.forms.columns import BLOCK, Band, Column, place, read_band
 from parsers.forms.layout import RowView
 from parsers.forms.notes import Notes, quote, where
 from parsers.forms.values import account_extra, band_roles, flag_ambiguous, one_value, storable
@@ -82,7 +82,7 @@ def _label_cell(row: RowView, band: Band) -> tuple[object, str] | None:
     for cell, key in row.non_empty():
         if vocab.is_funds_block_label(key):
             continue
-        column = best_column(row.grid.x(cell), band.columns)
+        column = band.best(row.grid.x(cell))
         if column is None or column.field in (None, BLOCK, LINE_LABEL, meaning.EXTRA):
             return cell, key
         return None

@@ -299,7 +299,7 @@ def test_ocr_runs_offline_on_the_models_in_the_wheel() -> None:
         "img = np.full((120, 600, 3), 255, np.uint8)\n"
         "cv2.putText(img, '2023 100', (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 2.0, (0, 0, 0), 4)\n"
         "ocr = OcrEngine()\n"
-        "boxes = ocr.detect(img, 1.0)\n"
+        "boxes = ocr.detect(img, 200, 200)\n"
         "x0, y0, x1, y1 = (int(v) for v in boxes[0])\n"
         "print(ocr.recognize([img[max(0, y0 - 3) : y1 + 3, max(0, x0 - 3) : x1 + 3]])[0][0])\n"
     )

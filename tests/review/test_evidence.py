@@ -173,7 +173,7 @@ def test_every_sample_form_is_numbered_alike_in_show_and_the_report(sample_datas
     checked = 0
     # numbering is one function for every format: the multi-page scans (seconds of OCR each) are
     # left out, the one-page hand-drawn scan stays
-    paths = {p for p, _ in reported if not any(fnmatch.fnmatch(Path(p).name, g) for g in OCR_HEAVY)}
+    paths = {p for p, _ in reported if not any(fnmatch.fnmatchcase(Path(p).name, g) for g in OCR_HEAVY)}
     with Services() as services:
         for path in sorted(paths):
             data = (SAMPLES.parent / path).read_bytes()
