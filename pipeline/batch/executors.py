@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any, Final, Protocol
 
 from parsers.formats.base import Services
-from pipeline.batch.jobs import Batch, Job, Settings, process
+from pipeline.batch.jobs import Batch, Job, Outcome, Settings, process
 from pipeline.batch.sandbox import Sandbox
 from schemas.errors import ConfigurationError
 
@@ -36,12 +37,25 @@ class Executor(Protocol):
 
 
 class InProcess:
-    """One job after another in this process (``--workers 1``; ``--fail-fast`` debugging)."""
+    """One job after another in this process (``--workers 1``; ``--fail-fast`` debugging),
+    yielded in batches of up to ``batch`` files or ``seconds`` of work, whichever comes first (a
+    batch's rows are made Arrow at once; the progress a caller shows moves a batch at a time)."""
+
+    def __init__(self, batch: int = 16, seconds: float = 1.0) -> None:
+        self.batch = max(1, batch)
+        self.seconds = seconds
 
     def run(self, jobs: list[Job], settings: Settings) -> Iterator[Batch]:
         with Services() as services:
+            outcomes: list[Outcome] = []
+            started = time.monotonic()
             for job in jobs:
-                yield Batch.of([process(job, settings, services)])
+                outcomes.append(process(job, settings, services))
+                if len(outcomes) >= self.batch or time.monotonic() - started >= self.seconds:
+                    yield Batch.of(outcomes, fail_fast=settings.fail_fast)
+                    outcomes, started = [], time.monotonic()
+            if outcomes:
+                yield Batch.of(outcomes, fail_fast=settings.fail_fast)
 
 
 def largest_first(jobs: list[Job]) -> list[Job]:

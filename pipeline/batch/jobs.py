@@ -20,11 +20,12 @@ import pyarrow as pa
 
 from parsers.formats.base import ParseOptions, Services
 from parsers.forms.words import tokenizer
-from pipeline.dataset.rows import result_tables
+from pipeline.dataset.rows import result_rows, tables_of
 from pipeline.extract import extract, read_file, sha256_of
 from schemas.errors import InputError, ParseTimeout
 from schemas.profiles import AUTO, DEFAULT_PROFILE, PROFILES, Profile
 from schemas.records import Source, SourceResult, SourceRow
+from schemas.tables import Row
 
 log = logging.getLogger(__name__)
 
@@ -72,22 +73,36 @@ class Job:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """One file's sources row and its rows per output table, still Python: a batch of outcomes
+    becomes Arrow at once (``Batch.of``)."""
+
     source: SourceRow
-    tables: dict[str, pa.Table]
+    rows: dict[str, list[Row]]
 
 
 @dataclass(frozen=True, slots=True)
 class Batch:
     """The outcomes of several files: their sources rows, and their table rows merged per table
-    (one Arrow table per output table instead of one per file: what crosses a process boundary
-    is deserialised once per batch, not once per file)."""
+    (one Arrow table per output table instead of one per file: the rows are converted once per
+    batch, and what crosses a process boundary is deserialised once per batch)."""
 
     sources: tuple[SourceRow, ...]
     tables: dict[str, pa.Table]
 
     @staticmethod
-    def of(outcomes: Iterable[Outcome]) -> Batch:
-        return Batch.merge(Batch((o.source,), o.tables) for o in outcomes)
+    def of(outcomes: Iterable[Outcome], *, fail_fast: bool = False) -> Batch:
+        """The outcomes' rows converted together. Rows that do not fit the output schema (an
+        internal defect) fail their own file, not the batch: on an error the outcomes are
+        converted one by one, and the file whose rows do not convert is ``failed``."""
+        outcomes = list(outcomes)
+        try:
+            return Batch(tuple(o.source for o in outcomes), tables_of(o.rows for o in outcomes))
+        except (pa.ArrowException, ValueError, TypeError, MemoryError) as e:
+            if fail_fast:
+                raise
+            if len(outcomes) > 1:
+                return Batch.merge(Batch.of([o]) for o in outcomes)
+            return Batch((_unfit(outcomes[0].source, e),), {})
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Tables cross process boundaries (sandbox pipes, Dask) as Arrow IPC streams: reading one
@@ -139,6 +154,16 @@ def failed_outcome(job: Job, code: str, error: str) -> Outcome:
     return Outcome(SourceRow.of_result(SourceResult(job.source, "failed", code, error)), {})
 
 
+def _unfit(row: SourceRow, error: BaseException) -> SourceRow:
+    """The sources row of a file whose table rows could not be made Arrow."""
+    source = Source(row.source_path, row.source_sha256 or "", row.size_bytes or 0, row.format)
+    if isinstance(error, MemoryError):
+        return SourceRow.of_result(SourceResult(source, "failed", "resource_limit", out_of_memory()))
+    log.error("rows of %s do not fit the output schema", row.source_path, exc_info=error)
+    why = f"internal error: rows do not fit the schema ({error})"
+    return SourceRow.of_result(SourceResult(source, "failed", "internal", why))
+
+
 def process(job: Job, settings: Settings, services: Services) -> Outcome:
     """Parse one file into its sources row and table rows. Never raises for bad input."""
     source = job.source
@@ -171,20 +196,17 @@ def process(job: Job, settings: Settings, services: Services) -> Outcome:
             raise
         result = SourceResult(source, "failed", "resource_limit", out_of_memory())
     try:
-        tables = result_tables(result)
+        rows = result_rows(result)
     except MemoryError:
         if settings.fail_fast:
             raise
-        result, tables = SourceResult(source, "failed", "resource_limit", out_of_memory()), {}
-    except (pa.ArrowException, ValueError, TypeError) as e:
+        result, rows = SourceResult(source, "failed", "resource_limit", out_of_memory()), {}
+    except (ValueError, TypeError) as e:
         if settings.fail_fast:
             raise
-        log.exception("rows of %s do not fit the output schema", job.path)
-        result = SourceResult(
-            source, "failed", "internal", f"internal error: rows do not fit the schema ({e})"
-        )
-        tables = {}
-    return Outcome(SourceRow.of_result(result), tables)
+        log.exception("rows of %s could not be built", job.path)
+        result, rows = SourceResult(source, "failed", "internal", f"internal error: rows not built ({e})"), {}
+    return Outcome(SourceRow.of_result(result), rows)
 
 
 @contextlib.contextmanager

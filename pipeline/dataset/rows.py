@@ -253,11 +253,21 @@ def to_table(table: str, rows: list[Row]) -> pa.Table:
         return pa.Table.from_pylist([_utf8_values(r) for r in rows], schema=TABLES[table])
 
 
-def result_tables(result: SourceResult) -> dict[str, pa.Table]:
+def result_rows(result: SourceResult) -> dict[str, list[Row]]:
     """The rows of every form of a result, per table (not its ``sources`` row)."""
     rows: dict[str, list[Row]] = defaultdict(list)
     for cf in result.forms:
         for table, table_rows in form_rows(result, cf).items():
+            rows[table].extend(table_rows)
+    return dict(rows)
+
+
+def tables_of(parts: Iterable[dict[str, list[Row]]]) -> dict[str, pa.Table]:
+    """Several files' rows as one Arrow table per output table. Converting costs about 0.3 ms a
+    call before the first row (6 calls a file): rows are converted once per batch of files."""
+    rows: dict[str, list[Row]] = defaultdict(list)
+    for part in parts:
+        for table, table_rows in part.items():
             rows[table].extend(table_rows)
     return {t: to_table(t, r) for t, r in rows.items() if r}
 

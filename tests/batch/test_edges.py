@@ -262,3 +262,43 @@ def test_the_hostile_corpus(tmp_path: Path) -> None:
         assert fuzz.PASSWD_MARK not in text, table
     again = ingest([str(inbox)], ds, settings, LocalPool(2, memory_mb=1024))
     assert again.parsed == 0
+
+
+# ------------------------------------------------------------------------- rows made Arrow per batch
+def test_rows_that_do_not_fit_the_schema_fail_their_own_file_not_the_batch() -> None:
+    """A batch's rows become Arrow in one conversion per table; an internal defect in one file's
+    rows (here a forms row whose form_index is text) fails that file alone, and the other files
+    of the batch keep every row they had."""
+    from dataclasses import replace
+
+    import pyarrow as pa
+
+    from parsers.formats.base import Services
+    from pipeline.batch.jobs import Batch, Job, Outcome, process
+    from pipeline.extract import sha256_of
+
+    settings = Settings(profile=NATIONAL.name)
+    paths = [ROOT / "sample_docs" / n for n in ("clean_form_no_findings.docx", "disclosure_multi_form.docx")]
+    with Services() as services:
+        good = [
+            process(Job(str(p), sha256_of(p.read_bytes()), p.stat().st_size, "docx"), settings, services)
+            for p in paths
+        ]
+    alone = Batch.of(good)
+    bad_rows = {t: [dict(r) for r in rows] for t, rows in good[0].rows.items()}
+    bad_rows["forms"][0]["form_index"] = "first"
+    bad = Outcome(replace(good[0].source, source_path="/elsewhere/defect.docx"), bad_rows)
+
+    batch = Batch.of([good[0], bad, good[1]])
+
+    by_path = {s.source_path: s for s in batch.sources}
+    assert [s.source_path for s in batch.sources] == [str(paths[0]), "/elsewhere/defect.docx", str(paths[1])]
+    assert by_path["/elsewhere/defect.docx"].status == "failed"
+    assert by_path["/elsewhere/defect.docx"].error_code == "internal"
+    assert "do not fit the schema" in (by_path["/elsewhere/defect.docx"].error or "")
+    assert all(by_path[str(p)].status == "ok" for p in paths)
+    assert set(batch.tables) == set(alone.tables)
+    for name, table in alone.tables.items():
+        assert batch.tables[name].to_pylist() == table.to_pylist(), name
+    with pytest.raises(pa.ArrowException):  # --fail-fast: the defect surfaces with its traceback
+        Batch.of([good[0], bad], fail_fast=True)
