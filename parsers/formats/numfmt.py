@@ -18,6 +18,7 @@ warns, so an odd display is never silent.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -464,6 +465,12 @@ def _date_part(
 # ------------------------------------------------------------------------------------------------
 def render_number(value: float, code: str, date1904: bool = False) -> Rendered:
     """A number (or date serial) as the format code displays it."""
+    if value == 0 and math.copysign(1.0, value) < 0:
+        return _render(value, code, date1904)  # -0.0: equal to 0.0, so not looked up in the cache
+    return _render_cached(value, code, date1904)
+
+
+def _render(value: float, code: str, date1904: bool) -> Rendered:
     if code in ("", "General", "@") or code.lower() == "general":
         return Rendered(general(value))
     sections = _parse(code)
@@ -477,6 +484,11 @@ def render_number(value: float, code: str, date1904: bool = False) -> Rendered:
     else:
         shown = _render_number(section, value, minus)
     return shown if shown is not None else Rendered(general(value), understood=False)
+
+
+#: A workbook repeats its values and formats (scores, weights, 100%): rendering is a pure function
+#: of the number (typed: 1 and 1.0 are different keys), the code and the date system.
+_render_cached = lru_cache(maxsize=4096, typed=True)(_render)
 
 
 def render_text(text: str, code: str) -> str:

@@ -9,6 +9,7 @@ their cells are accounted for like every other cell.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -76,7 +77,14 @@ def funds_header_at(rows: Sequence[RowView], i: int) -> bool:
 
 
 def is_indicator_header(row: RowView) -> bool:
-    fields = {meaning.indicator_field(k) for k in row.keys if k and len(k) <= 24}
+    return _names_indicator_columns(row.keys)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_indicator_columns(keys: tuple[str, ...]) -> bool:
+    """Whether labels name the indicator table's levels (a row is asked several times, by the
+    segmenter and the block cutter: a pure function of its keys, cached)."""
+    fields = {meaning.indicator_field(k) for k in keys if k and len(k) <= 24}
     levels = fields & _LEVELS
     return len(levels) >= 2 or ("level3" in fields and bool(fields & {"target", "actual"}))
 

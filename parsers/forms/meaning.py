@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
 from typing import Final
 
 from parsers.forms import vocab
@@ -83,16 +82,22 @@ def _plausible(base: str) -> bool:
     return 0 < len(base) <= MAX_LABEL and not any(ch.isdigit() for ch in base)
 
 
-def _by_words(key: str, synonyms: Mapping[str, str]) -> str | None:
-    """The field of the synonym sharing at least two words with ``key`` (jieba), when one synonym
-    shares more than any other."""
+@functools.cache
+def _indicator_synonym_words() -> tuple[tuple[frozenset[str], str], ...]:
+    """The words (jieba) of each indicator-column synonym, tokenised once."""
+    return tuple((frozenset(terms_of(s)), s) for s in INDICATOR_COLUMNS)
+
+
+def _by_words(key: str) -> str | None:
+    """The indicator-table field of the synonym sharing at least two words with ``key`` (jieba),
+    when one synonym shares more than any other."""
     words = set(terms_of(key))
     if len(words) < 2:
         return None
-    scored = sorted(((len(words & set(terms_of(s))), s) for s in synonyms), reverse=True)
+    scored = sorted(((len(words & synonym), s) for synonym, s in _indicator_synonym_words()), reverse=True)
     if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
-    return synonyms[scored[0][1]]
+    return INDICATOR_COLUMNS[scored[0][1]]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -131,7 +136,7 @@ def indicator_field(key: str) -> str | None:
         return "actual"
     if "指标值" in base or "目标" in base or "计划值" in base or "计划数" in base or "预期" in base:
         return "target"
-    return _by_words(base, INDICATOR_COLUMNS)
+    return _by_words(base)
 
 
 @functools.lru_cache(maxsize=8192)
