@@ -185,3 +185,17 @@ def test_a_sheet_too_large_to_be_a_form_is_refused_with_the_reason() -> None:
     with pytest.raises(ResourceLimit, match="too large to be a form"):
         parse_xlsx(data, ParseOptions(max_sheet_cells=1000))
     assert len(parse_xlsx(data, OPTIONS).tables[0].cells) == 6000
+
+
+def test_the_render_cache_answers_as_rendering_does() -> None:
+    """Rendered numbers are cached by (value, code, date system): asked in any order, again and
+    again, with either date system, the cache answers what rendering the number afresh does."""
+    from parsers.formats.numfmt import _render
+
+    codes = ["General", "0.00", "0%", "0.00%", "#,##0.00", "yyyy-mm-dd", "yyyy年m月d日", '0.0"万元"', "0.00;[Red]-0.00"]
+    values = [0.0, -0.0, 1, 1.0, 0.945, -12.5, 1009.856, 44561.0, 44561.75, 1e-9]
+    for _ in range(2):
+        for code in codes:
+            for value in values:
+                for date1904 in (False, True):
+                    assert render_number(value, code, date1904) == _render(value, code, date1904), (value, code)
