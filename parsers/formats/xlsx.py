@@ -202,59 +202,90 @@ _ROW, _COL, _MERGE, _FORMAT_PR = _tags("row"), _tags("col"), _tags("mergeCell"),
 _SHEET_TAGS: Final = (*_ROW, *_COL, *_MERGE, *_FORMAT_PR)
 
 
+#: A sheet part up to this size is parsed whole (a form's sheet is a few dozen KiB; a tree of
+#: 4 MiB of XML costs some 40 MiB, and parsing whole takes a third less time than streaming);
+#: a larger one is streamed row by row, so a huge sheet costs its bytes, not a tree of them.
+WHOLE_PART_BYTES: Final = 4 << 20
+
+
 def _read_sheet(book: _Book, name: str, part: str, hidden: bool) -> Sheet:
-    """One worksheet, streamed row by row (a huge sheet costs its bytes, not a tree of them)."""
+    """One worksheet: its rows, columns, merged ranges and default width."""
     sheet = Sheet(name, hidden=hidden)
     if hidden:
         return sheet
     data = read_part(book.zf, part, book.options)
-    limit = book.options.max_sheet_cells
-    n_cells = 0
-    row_index = -1
+    reader = _SheetReader(book, sheet)
     try:
-        for _, el in etree.iterparse(
-            io.BytesIO(data), events=("end",), tag=_SHEET_TAGS, resolve_entities=False, no_network=True
-        ):
-            tag = el.tag
-            if tag in _ROW:
-                row_index = (_int(el.get("r")) or row_index + 2) - 1
-                if el.get("hidden") in ("1", "true"):
-                    sheet.hidden_rows.add(row_index)
-                col_index = -1
-                for c in el:
-                    n_cells += 1
-                    ref = c.get("r")
-                    if ref:
-                        _, col_index = parse_ref(ref)
-                    else:
-                        col_index += 1
-                    if len(c):  # a cell without children is formatting only
-                        cell = _cell(c, book, sheet, row_index, col_index)
-                        if cell is not None:
-                            sheet.cells[(row_index, col_index)] = cell
-                if n_cells > limit:
-                    sheet.too_large = f"more than {limit} cells: too large to be a form"
-                    return sheet
-                el.clear()
-                while el.getprevious() is not None:
-                    del el.getparent()[0]
-            elif tag in _COL:
-                _column(el, sheet)
-            elif tag in _MERGE:
-                if ref := el.get("ref"):
-                    sheet.merges.append(_range(ref))
-            else:
-                width = el.get("defaultColWidth")
-                base = _int(el.get("baseColWidth"))
-                if width:
-                    sheet.default_width = float(width) * CHAR_PT
-                elif base is not None:
-                    sheet.default_width = (base + 0.71) * CHAR_PT
+        if len(data) <= WHOLE_PART_BYTES:
+            root = parse_xml(data, part)
+            for el in root.iter(_SHEET_TAGS):
+                if not reader.element(el):
+                    break
+        else:
+            for _, el in etree.iterparse(
+                io.BytesIO(data), events=("end",), tag=_SHEET_TAGS, resolve_entities=False, no_network=True
+            ):
+                if not reader.element(el):
+                    break
+                if el.tag in _ROW:  # rows read are dropped: memory stays at one row
+                    el.clear()
+                    while el.getprevious() is not None:
+                        del el.getparent()[0]
     except etree.XMLSyntaxError as e:
         raise CorruptDocument(f"{part} is not well-formed XML ({e})") from e
     except MemoryError as e:
         raise ResourceLimit(f"{part} needs more memory than the parsing process may use") from e
     return sheet
+
+
+class _SheetReader:
+    """What a worksheet's elements say, read into its ``Sheet`` (whether parsed whole or streamed)."""
+
+    __slots__ = ("book", "limit", "n_cells", "row_index", "sheet")
+
+    def __init__(self, book: _Book, sheet: Sheet) -> None:
+        self.book, self.sheet = book, sheet
+        self.limit = book.options.max_sheet_cells
+        self.n_cells = 0
+        self.row_index = -1
+
+    def element(self, el: etree._Element) -> bool:
+        """Take one ``row``, ``col``, ``mergeCell`` or ``sheetFormatPr``; False once the sheet
+        holds more cells than a form can (``sheet.too_large`` says so)."""
+        tag, sheet = el.tag, self.sheet
+        if tag in _ROW:
+            row_index = self.row_index = (_int(el.get("r")) or self.row_index + 2) - 1
+            if el.get("hidden") in ("1", "true"):
+                sheet.hidden_rows.add(row_index)
+            col_index = -1
+            cells, book = sheet.cells, self.book
+            for c in el:
+                self.n_cells += 1
+                ref = c.get("r")
+                if ref:
+                    _, col_index = parse_ref(ref)
+                else:
+                    col_index += 1
+                if len(c):  # a cell without children is formatting only
+                    cell = _cell(c, book, sheet, row_index, col_index)
+                    if cell is not None:
+                        cells[(row_index, col_index)] = cell
+            if self.n_cells > self.limit:
+                sheet.too_large = f"more than {self.limit} cells: too large to be a form"
+                return False
+        elif tag in _COL:
+            _column(el, sheet)
+        elif tag in _MERGE:
+            if ref := el.get("ref"):
+                sheet.merges.append(_range(ref))
+        else:
+            width = el.get("defaultColWidth")
+            base = _int(el.get("baseColWidth"))
+            if width:
+                sheet.default_width = float(width) * CHAR_PT
+            elif base is not None:
+                sheet.default_width = (base + 0.71) * CHAR_PT
+        return True
 
 
 def _column(el: etree._Element, sheet: Sheet) -> None:

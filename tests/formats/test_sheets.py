@@ -199,3 +199,30 @@ def test_the_render_cache_answers_as_rendering_does() -> None:
             for value in values:
                 for date1904 in (False, True):
                     assert render_number(value, code, date1904) == _render(value, code, date1904), (value, code)
+
+
+@pytest.mark.parametrize(
+    "name", ["seed_datong_2021.xlsx", "sheet_budget_system_three_forms.xlsx", "pdf_spreadsheet_export.xlsx"]
+)
+def test_a_sheet_parsed_whole_reads_as_one_streamed(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sheet parts up to ``WHOLE_PART_BYTES`` are parsed whole, larger ones streamed: both read
+    the same cells, spans, extents, stored values and notes."""
+    from parsers.formats import xlsx
+
+    data = (SAMPLES / name).read_bytes()
+    whole = parse_xlsx(data, OPTIONS)
+    monkeypatch.setattr(xlsx, "WHOLE_PART_BYTES", 0)
+    streamed = parse_xlsx(data, OPTIONS)
+    assert streamed == whole
+    assert sum(len(t.cells) for t in whole.tables) > 100
+
+
+def test_a_streamed_sheet_too_large_to_be_a_form_is_refused_as_a_whole_one_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    from parsers.formats import xlsx
+
+    rows = b"".join(b'<row r="%d"><c r="A%d"><v>%d</v></c></row>' % (r, r, r) for r in range(1, 2001))
+    data = _raw_xlsx(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+    for whole_bytes in (xlsx.WHOLE_PART_BYTES, 0):
+        monkeypatch.setattr(xlsx, "WHOLE_PART_BYTES", whole_bytes)
+        with pytest.raises(ResourceLimit, match="more than 1000 cells: too large to be a form"):
+            parse_xlsx(data, ParseOptions(max_sheet_cells=1000))
