@@ -70,10 +70,26 @@ def _squeeze_line(line: str) -> str:
     return out
 
 
+#: Texts up to this length are cleaned once per distinct text (labels, scores and units recur in
+#: every form of a batch); longer ones (goals, notes) rarely recur and are cleaned each time.
+_CACHED_CHARS = 64
+
+
 def clean_text(raw: str | None) -> str:
     """Normalise layout whitespace; keep every printed character as printed."""
     if not raw:
         return ""
+    if len(raw) <= _CACHED_CHARS:
+        return _clean_short(raw)
+    return _clean(raw)
+
+
+@functools.lru_cache(maxsize=16384)
+def _clean_short(raw: str) -> str:
+    return _clean(raw)
+
+
+def _clean(raw: str) -> str:
     text = raw.translate(_ZERO_WIDTH)
     out = ""
     for line in _BREAKS.split(text):

@@ -495,6 +495,12 @@ def render_text(text: str, code: str) -> str:
     """A text value under a format code: the text section's literals around ``@``."""
     if "@" not in code:
         return text
+    if code == "@":  # the text format itself (Excel's and openpyxl's 49): no literals around it
+        return text.strip() or text
+    return _render_text(text, code)
+
+
+def _render_text(text: str, code: str) -> str:
     section = next((s for s in _parse(code) if s.is_text), None)
     if section is None:
         return text

@@ -4,10 +4,11 @@ reasons to review the form (Chinese, for the auditor)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from parsers.forms.layout import RowView
-from schemas.records import Cell, CellRef, CellRole, CellRoleKind
+from schemas.records import Cell, CellRole, CellRoleKind
 
 #: (table, row, col) of a cell.
 Key = tuple[int, int, int]
@@ -24,6 +25,13 @@ def quote(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@functools.lru_cache(maxsize=4096)
+def _role(role: CellRoleKind, name: str | None, reason: str | None) -> CellRole:
+    """A role, made once per distinct (role, field, reason): a form gives ~150 cells a role,
+    mostly the same few dozen, and records are immutable."""
+    return CellRole(role, name, reason)
+
+
 @dataclass(slots=True)
 class Notes:
     roles: dict[Key, CellRole] = field(default_factory=dict)
@@ -38,7 +46,7 @@ class Notes:
         key = (row.table_index, cell.row, cell.col)
         old = self.roles.get(key)
         if old is None or (old.role == "unread" and role != "unread"):
-            self.roles[key] = CellRole(role, name, reason)
+            self.roles[key] = _role(role, name, reason)
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -58,7 +66,3 @@ class Notes:
             self.warn(w)
         for r in other.review:
             self.flag(r)
-
-
-def ref(row: RowView, cell: Cell) -> CellRef:
-    return CellRef(row.table_index, cell.row, cell.col, cell.page, cell.bbox)

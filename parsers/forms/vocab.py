@@ -77,8 +77,10 @@ def weight_in_label(key: str) -> Decimal | None:
     return parse_points(m.group(1)) if m else None
 
 
+@functools.lru_cache(maxsize=8192)
 def is_funds_block_label(key: str) -> bool:
-    """The funds block's own label: 项目资金（万元）, 预算执行情况（万元）(20分), 项目资金执行情况 …"""
+    """The funds block's own label: 项目资金（万元）, 预算执行情况（万元）(20分), 项目资金执行情况 …
+    (asked of every key of every row the funds reader and the block cutter look at: cached)"""
     base, _ = split_paren_tail(key)
     base, _ = split_paren_tail(base)  # 预算执行情况(万元)(20分)
     if key in FUNDS_BLOCK_LABELS or base in FUNDS_BLOCK_LABELS:
