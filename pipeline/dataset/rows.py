@@ -17,7 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from parsers.forms.words import form_terms
-from schemas.records import BBox, CellRef, CheckedForm, Quantity, Refs, SourceResult, SourceRow, stored_ratio
+from schemas.records import CellRef, CheckedForm, Quantity, Refs, SourceResult, SourceRow, stored_ratio
 from schemas.statuses import bilingual
 from schemas.tables import SCHEMA_VERSION, TABLES, Row
 
@@ -80,21 +80,18 @@ def provenance(refs: Refs) -> list[Row]:
     return [_ref(field, ref) for field, ref in refs]
 
 
-def _box(box: BBox | None) -> Row:
-    """A PDF cell box as columns (null for Word, which has no page geometry)."""
-    if box is None:
-        return {"x0": None, "top": None, "x1": None, "bottom": None}
-    return {"x0": box.x0, "top": box.top, "x1": box.x1, "bottom": box.bottom}
-
-
 def _ref(field: str, ref: CellRef) -> Row:
+    box = ref.bbox  # PDF only: Word and spreadsheets have no page geometry
     return {
         "field": field,
         "table": ref.table,
         "row": ref.row,
         "col": ref.col,
         "page": ref.page,
-        **_box(ref.bbox),
+        "x0": box.x0 if box else None,
+        "top": box.top if box else None,
+        "x1": box.x1 if box else None,
+        "bottom": box.bottom if box else None,
     }
 
 
@@ -198,13 +195,16 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
                 "provenance": provenance(ind.refs),
             }
         )
-    lineage = {"form_id": fid, "source_sha256": src.sha256}
+    sha = src.sha256
     roles = dict(form.cell_roles)
-    for table_index, cell in form.cells:
+    cells = out["cells"]
+    for table_index, cell in form.cells:  # ~150 a form: keys written out, not merged from dicts
         role = roles.get((table_index, cell.row, cell.col))
-        out["cells"].append(
+        box = cell.bbox
+        cells.append(
             {
-                **lineage,
+                "form_id": fid,
+                "source_sha256": sha,
                 "table": table_index,
                 "row": cell.row,
                 "col": cell.col,
@@ -212,7 +212,10 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
                 "col_span": cell.col_span,
                 "text": cell.text,
                 "page": cell.page,
-                **_box(cell.bbox),
+                "x0": box.x0 if box else None,
+                "top": box.top if box else None,
+                "x1": box.x1 if box else None,
+                "bottom": box.bottom if box else None,
                 "role": role.role if role else None,
                 "field": role.field if role else None,
                 "reason": role.reason if role else None,
@@ -221,7 +224,9 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
             }
         )
     for field, seq, term in form_terms(form):
-        out["terms"].append({**lineage, "field": field, "indicator_seq": seq, "term": term})
+        out["terms"].append(
+            {"form_id": fid, "source_sha256": sha, "field": field, "indicator_seq": seq, "term": term}
+        )
     ids = unique_ids(
         finding_id(fid, f.rule_id, f.indicator_seq, f.fund_line_seq, f.fields) for f in cf.findings
     )
