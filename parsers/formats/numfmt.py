@@ -495,13 +495,17 @@ def render_text(text: str, code: str) -> str:
     """A text value under a format code: the text section's literals around ``@``."""
     if "@" not in code:
         return text
-    if code == "@":  # the text format itself (Excel's and openpyxl's 49): no literals around it
-        return text.strip() or text
-    return _render_text(text, code)
+    pieces = _text_pieces(code)
+    if pieces is None:
+        return text
+    return "".join(text if p is None else p for p in pieces).strip() or text
 
 
-def _render_text(text: str, code: str) -> str:
+@lru_cache(maxsize=4096)
+def _text_pieces(code: str) -> tuple[str | None, ...] | None:
+    """The code's text section as literals and ``None`` where the text goes (worked out once per
+    code: a workbook shows every text cell through the same few codes); None without one."""
     section = next((s for s in _parse(code) if s.is_text), None)
     if section is None:
-        return text
-    return "".join(text if k == "@" else _literal(k, v) for k, v in section.tokens).strip() or text
+        return None
+    return tuple(None if k == "@" else _literal(k, v) for k, v in section.tokens)

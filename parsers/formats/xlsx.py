@@ -202,10 +202,11 @@ _ROW, _COL, _MERGE, _FORMAT_PR = _tags("row"), _tags("col"), _tags("mergeCell"),
 _SHEET_TAGS: Final = (*_ROW, *_COL, *_MERGE, *_FORMAT_PR)
 
 
-#: A sheet part up to this size is parsed whole (a form's sheet is a few dozen KiB; a tree of
-#: 4 MiB of XML costs some 40 MiB, and parsing whole takes a third less time than streaming);
-#: a larger one is streamed row by row, so a huge sheet costs its bytes, not a tree of them.
-WHOLE_PART_BYTES: Final = 4 << 20
+#: A sheet part up to this size is parsed whole, a larger one streamed row by row. A form's sheet
+#: is a few dozen KiB, and parsing it whole takes about a third less time than streaming; the tree
+#: costs ~25× the XML (a 3.4 MiB sheet of numbers: 83 MiB), so past 1 MiB a sheet is streamed
+#: and costs its bytes, not a tree of them.
+WHOLE_PART_BYTES: Final = 1 << 20
 
 
 def _read_sheet(book: _Book, name: str, part: str, hidden: bool) -> Sheet:

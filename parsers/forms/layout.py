@@ -27,7 +27,7 @@ WIDTH = 1000.0
 class Grid:
     """Occupancy of one table: which cell covers each (row, col), and where each cell lies."""
 
-    __slots__ = ("_cover", "_refs", "_row_cover", "_scale", "_x", "own_rows", "table")
+    __slots__ = ("_cover", "_row_cover", "_scale", "_x", "own_rows", "table")
 
     def __init__(self, table: Table) -> None:
         self.table = table
@@ -41,7 +41,6 @@ class Grid:
         self._cover: dict[tuple[int, int], Cell] = {}
         self._x: dict[tuple[int, int], tuple[float, float]] = {}
         self._row_cover: dict[int, list[Cell]] = {}
-        self._refs: dict[tuple[int, int], CellRef] = {}
         self.own_rows: list[list[Cell]] = [[] for _ in range(table.n_rows)]
         for cell in table.cells:
             if 0 <= cell.row < table.n_rows:
@@ -67,14 +66,6 @@ class Grid:
                 n = max(1, self.table.n_cols)
                 got = (cell.col / n * WIDTH, (cell.col + cell.col_span) / n * WIDTH)
             self._x[key] = got
-        return got
-
-    def ref(self, cell: Cell) -> CellRef:
-        """Where the cell is, made once per cell (readers cite a cell from every row it covers)."""
-        key = (cell.row, cell.col)
-        got = self._refs.get(key)
-        if got is None:
-            got = self._refs[key] = CellRef(self.table.index, cell.row, cell.col, cell.page, cell.bbox)
         return got
 
     def row_cover(self, row: int) -> list[Cell]:
@@ -115,7 +106,7 @@ class RowView:
         return [(c, k) for c, k in zip(self.cells, self.keys, strict=True) if c.text]
 
     def ref(self, cell: Cell) -> CellRef:
-        return self.grid.ref(cell)
+        return CellRef(self.table_index, cell.row, cell.col, cell.page, cell.bbox)
 
     def covering_cells(self) -> list[Cell]:
         """Distinct cells covering this row (own or merged from above), in column order."""

@@ -65,6 +65,15 @@ def test_rounding_away_digits_is_flagged_and_unknown_codes_are_not_guessed() -> 
     assert render_text("无", '_ * #,##0.00_ ;_ * \\-#,##0.00_ ;_ * "-"??_ ;_ @_ ') == "无"
 
 
+def test_text_is_shown_inside_its_sections_literals() -> None:
+    assert render_text(" 财政局 ", "@") == "财政局"
+    assert render_text("财政局", '"单位："@') == "单位：财政局"
+    assert render_text("无", '0.00;-0.00;0;"备注："@" 。"') == "备注：无 。"
+    assert render_text("财政局", "0.00") == "财政局"  # no text section: the text as stored
+    for _ in range(2):  # the pieces of a code are worked out once and reused
+        assert render_text("甲", '"单位："@') == "单位：甲"
+
+
 def _xlsx(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
@@ -224,5 +233,6 @@ def test_a_streamed_sheet_too_large_to_be_a_form_is_refused_as_a_whole_one_is(mo
     data = _raw_xlsx(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
     for whole_bytes in (xlsx.WHOLE_PART_BYTES, 0):
         monkeypatch.setattr(xlsx, "WHOLE_PART_BYTES", whole_bytes)
-        with pytest.raises(ResourceLimit, match="more than 1000 cells: too large to be a form"):
+        # the reader's own count ('S' (more than …)), not the used-area check after it
+        with pytest.raises(ResourceLimit, match=r"'S' \(more than 1000 cells: too large to be a form"):
             parse_xlsx(data, ParseOptions(max_sheet_cells=1000))
