@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import Any, Final, Protocol
 
 from parsers.formats.base import Services
-from pipeline.batch.jobs import Batch, Job, Outcome, Settings, process
+from pipeline.batch.jobs import Batch, Job, Outcome, Settings, process, settled_heap, warm_up
 from pipeline.batch.sandbox import Sandbox
 from schemas.errors import ConfigurationError
 
@@ -46,7 +46,8 @@ class InProcess:
         self.seconds = seconds
 
     def run(self, jobs: list[Job], settings: Settings) -> Iterator[Batch]:
-        with Services() as services:
+        warm_up()
+        with settled_heap(), Services() as services:
             outcomes: list[Outcome] = []
             started = time.monotonic()
             for job in jobs:

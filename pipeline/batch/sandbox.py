@@ -25,7 +25,16 @@ import time
 from typing import IO, Any
 
 from parsers.formats.base import Services
-from pipeline.batch.jobs import Batch, Job, Settings, failed_outcome, out_of_memory, process, warm_up
+from pipeline.batch.jobs import (
+    Batch,
+    Job,
+    Settings,
+    failed_outcome,
+    out_of_memory,
+    process,
+    settled_heap,
+    warm_up,
+)
 
 _HEADER = struct.Struct(">Q")
 #: The parent waits this much longer than the time limit before it kills a silent child.
@@ -216,7 +225,7 @@ def _child(memory_mb: int) -> int:
         return 2
     warm_up()
     _write_frame(stdout, READY)
-    with Services() as services:
+    with settled_heap(), Services() as services:
         return _serve(stdin, stdout, settings, services)
 
 
