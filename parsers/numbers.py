@@ -114,8 +114,10 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@functools.lru_cache(maxsize=16384)
 def _compact(text: str) -> str:
-    """The text to read a value from: NFKC, simplified characters (不低於 → 不低于), no spaces."""
+    """The text to read a value from: NFKC, simplified characters (不低於 → 不低于), no spaces.
+    Memoised: a pure function, asked twice of every value parsed (``is_blank``, then the parse)."""
     return "".join(simplified(nfkc(text)).split())
 
 

@@ -323,10 +323,10 @@ def place(row: RowView, band: Band, *, carried: frozenset[str] = frozenset()) ->
     """Assign the row's cells to the band's columns. Fields in ``carried`` also take a cell
     merged down from an earlier row (a merged 一级指标 label applies to every row it spans)."""
     out = Placed()
-    grid = row.grid
-    for cell in row.covering_cells():
+    x = row.grid.x
+    for cell in row.grid.row_cover(row.row):
         own = cell.row == row.row
-        near = band.near(grid.x(cell))
+        near = band.near(x(cell))
         column = near[0] if near else None
         if own and cell.text and column is not None and column.field not in (BLOCK, None):
             others = [c for c in near[1:] if c.field != column.field and c.field not in (BLOCK, None)]
@@ -347,6 +347,7 @@ def place(row: RowView, band: Band, *, carried: frozenset[str] = frozenset()) ->
         out.by_field.setdefault(column.field, []).append(cell)
         out.pairs.append((cell, column))
     for cells in out.by_field.values():
-        cells.sort(key=lambda c: grid.x(c)[0])
-    out.pairs.sort(key=lambda p: grid.x(p[0])[0])
+        if len(cells) > 1:
+            cells.sort(key=lambda c: x(c)[0])
+    out.pairs.sort(key=lambda p: x(p[0])[0])
     return out

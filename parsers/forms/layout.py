@@ -39,7 +39,9 @@ class Grid:
         else:
             self._scale = None
         self._cover: dict[tuple[int, int], Cell] = {}
-        self._x: dict[tuple[int, int], tuple[float, float]] = {}
+        #: each cell's extent on the common scale, by identity: worked out once per cell here
+        #: (the column readers ask for it some three times per cell)
+        self._x: dict[int, tuple[float, float]] = {id(c): self._extent(c) for c in table.cells}
         self._row_cover: dict[int, list[Cell]] = {}
         self.own_rows: list[list[Cell]] = [[] for _ in range(table.n_rows)]
         for cell in table.cells:
@@ -56,17 +58,15 @@ class Grid:
 
     def x(self, cell: Cell) -> tuple[float, float]:
         """The cell's horizontal extent on the common scale (0 … ``WIDTH``)."""
-        key = (cell.row, cell.col)
-        got = self._x.get(key)
-        if got is None:
-            if self._scale is not None and cell.extent is not None:
-                lo, hi = self._scale
-                got = ((cell.extent[0] - lo) / (hi - lo) * WIDTH, (cell.extent[1] - lo) / (hi - lo) * WIDTH)
-            else:
-                n = max(1, self.table.n_cols)
-                got = (cell.col / n * WIDTH, (cell.col + cell.col_span) / n * WIDTH)
-            self._x[key] = got
-        return got
+        got = self._x.get(id(cell))
+        return got if got is not None else self._extent(cell)
+
+    def _extent(self, cell: Cell) -> tuple[float, float]:
+        if self._scale is not None and cell.extent is not None:
+            lo, hi = self._scale
+            return ((cell.extent[0] - lo) / (hi - lo) * WIDTH, (cell.extent[1] - lo) / (hi - lo) * WIDTH)
+        n = max(1, self.table.n_cols)
+        return (cell.col / n * WIDTH, (cell.col + cell.col_span) / n * WIDTH)
 
     def row_cover(self, row: int) -> list[Cell]:
         """Distinct cells covering a row (own or merged from above), in column order."""
@@ -89,6 +89,8 @@ class RowView:
     row: int
     cells: tuple[Cell, ...]
     keys: tuple[str, ...]
+    #: (cell, key) of the filled cells, left to right (asked of most rows several times)
+    filled: tuple[tuple[Cell, str], ...]
 
     @property
     def table_index(self) -> int:
@@ -102,8 +104,8 @@ class RowView:
         cell = self.grid.covering(self.row, col)
         return cell if cell is not None and cell.row == self.row else None
 
-    def non_empty(self) -> list[tuple[Cell, str]]:
-        return [(c, k) for c, k in zip(self.cells, self.keys, strict=True) if c.text]
+    def non_empty(self) -> tuple[tuple[Cell, str], ...]:
+        return self.filled
 
     def ref(self, cell: Cell) -> CellRef:
         return CellRef(self.table_index, cell.row, cell.col, cell.page, cell.bbox)
@@ -135,4 +137,6 @@ def stream(doc: RawDocument) -> Iterator[Item]:
             continue
         grid = Grid(block)
         for r, cells in enumerate(grid.own_rows):
-            yield RowView(grid, r, tuple(cells), tuple(label_key(c.text) for c in cells))
+            keys = tuple(label_key(c.text) for c in cells)
+            filled = tuple((c, k) for c, k in zip(cells, keys, strict=True) if c.text)
+            yield RowView(grid, r, tuple(cells), keys, filled)
