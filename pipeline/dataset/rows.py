@@ -17,7 +17,17 @@ from typing import Any
 import pyarrow as pa
 
 from parsers.forms.words import form_terms
-from schemas.records import CellRef, CheckedForm, Quantity, Refs, SourceResult, SourceRow, stored_ratio
+from schemas.records import (
+    Cell,
+    CellRef,
+    CellRole,
+    CheckedForm,
+    Quantity,
+    Refs,
+    SourceResult,
+    SourceRow,
+    stored_ratio,
+)
 from schemas.statuses import bilingual
 from schemas.tables import SCHEMA_VERSION, TABLES, Row
 
@@ -76,23 +86,21 @@ def unique_ids(ids: Iterable[str]) -> list[str]:
     return out
 
 
-def provenance(refs: Refs) -> list[Row]:
+#: A cell a value was read from, as one ``PROVENANCE`` struct: its fields in the schema's order
+#: (field, table, row, col, page, x0, top, x1, bottom). Arrow takes a tuple for a struct at half
+#: the cost of a dict, and a form has ~100 of them.
+ProvenanceRef = tuple[str, int, int, int, int | None, float | None, float | None, float | None, float | None]
+
+
+def provenance(refs: Refs) -> list[ProvenanceRef]:
     return [_ref(field, ref) for field, ref in refs]
 
 
-def _ref(field: str, ref: CellRef) -> Row:
+def _ref(field: str, ref: CellRef) -> ProvenanceRef:
     box = ref.bbox  # PDF only: Word and spreadsheets have no page geometry
-    return {
-        "field": field,
-        "table": ref.table,
-        "row": ref.row,
-        "col": ref.col,
-        "page": ref.page,
-        "x0": box.x0 if box else None,
-        "top": box.top if box else None,
-        "x1": box.x1 if box else None,
-        "bottom": box.bottom if box else None,
-    }
+    if box is None:
+        return (field, ref.table, ref.row, ref.col, ref.page, None, None, None, None)
+    return (field, ref.table, ref.row, ref.col, ref.page, box.x0, box.top, box.x1, box.bottom)
 
 
 def _quantity(prefix: str, q: Quantity) -> Row:
@@ -105,7 +113,63 @@ def _quantity(prefix: str, q: Quantity) -> Row:
     }
 
 
-def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
+class Columns:
+    """Rows of one table held as columns (name → values, in the schema's order): how the bulk
+    table is built — a form's ~150 cells. A list per column costs half of a dict per row, and
+    becomes Arrow without being taken apart again (``to_table``)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: dict[str, list[Any]]) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(next(iter(self.data.values()), []))
+
+    def extend(self, other: Columns) -> None:
+        for name, values in other.data.items():
+            self.data[name].extend(values)
+
+    def copy(self) -> Columns:
+        return Columns({name: list(values) for name, values in self.data.items()})
+
+
+#: A table's rows: a dict per row, or (the ``cells`` table) a list per column.
+Rows = list[Row] | Columns
+
+
+def cell_columns(
+    fid: str, sha: str, cells: tuple[tuple[int, Cell], ...], roles: dict[tuple[int, int, int], CellRole]
+) -> Columns:
+    """The ``cells`` rows of a form: every cell with what the reader made of it."""
+    n = len(cells)
+    role = [roles.get((t, c.row, c.col)) for t, c in cells]
+    box = [c.bbox for _, c in cells]
+    return Columns(
+        {
+            "form_id": [fid] * n,
+            "source_sha256": [sha] * n,
+            "table": [t for t, _ in cells],
+            "row": [c.row for _, c in cells],
+            "col": [c.col for _, c in cells],
+            "row_span": [c.row_span for _, c in cells],
+            "col_span": [c.col_span for _, c in cells],
+            "text": [c.text for _, c in cells],
+            "page": [c.page for _, c in cells],
+            "x0": [b.x0 if b else None for b in box],
+            "top": [b.top if b else None for b in box],
+            "x1": [b.x1 if b else None for b in box],
+            "bottom": [b.bottom if b else None for b in box],
+            "role": [r.role if r else None for r in role],
+            "field": [r.field if r else None for r in role],
+            "reason": [r.reason if r else None for r in role],
+            "confidence": [c.confidence for _, c in cells],
+            "stored": [c.stored for _, c in cells],
+        }
+    )
+
+
+def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, Rows]:
     form, src, t = cf.form, result.source, cf.totals
     fid = form_id(src.sha256, form.form_index)
     common = {"form_id": fid, "source_sha256": src.sha256, "year": form.year}
@@ -196,33 +260,6 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
             }
         )
     sha = src.sha256
-    roles = dict(form.cell_roles)
-    cells = out["cells"]
-    for table_index, cell in form.cells:  # ~150 a form: keys written out, not merged from dicts
-        role = roles.get((table_index, cell.row, cell.col))
-        box = cell.bbox
-        cells.append(
-            {
-                "form_id": fid,
-                "source_sha256": sha,
-                "table": table_index,
-                "row": cell.row,
-                "col": cell.col,
-                "row_span": cell.row_span,
-                "col_span": cell.col_span,
-                "text": cell.text,
-                "page": cell.page,
-                "x0": box.x0 if box else None,
-                "top": box.top if box else None,
-                "x1": box.x1 if box else None,
-                "bottom": box.bottom if box else None,
-                "role": role.role if role else None,
-                "field": role.field if role else None,
-                "reason": role.reason if role else None,
-                "confidence": cell.confidence,
-                "stored": cell.stored,
-            }
-        )
     for field, seq, term in form_terms(form):
         out["terms"].append(
             {"form_id": fid, "source_sha256": sha, "field": field, "indicator_seq": seq, "term": term}
@@ -248,33 +285,47 @@ def form_rows(result: SourceResult, cf: CheckedForm) -> dict[str, list[Row]]:
                 "provenance": provenance(finding.refs),
             }
         )
+    return {**out, "cells": cell_columns(fid, sha, form.cells, dict(form.cell_roles))}
+
+
+def to_table(table: str, rows: Rows) -> pa.Table:
+    schema = TABLES[table]
+    try:
+        if isinstance(rows, Columns):
+            return pa.Table.from_pydict(rows.data, schema=schema)
+        return pa.Table.from_pylist(rows, schema=schema)
+    except UnicodeEncodeError:  # a path or text with undecodable bytes: shown as \xNN
+        if isinstance(rows, Columns):
+            return pa.Table.from_pydict(_utf8_values(rows.data), schema=schema)
+        return pa.Table.from_pylist([_utf8_values(r) for r in rows], schema=schema)
+
+
+def _gather(parts: Iterable[dict[str, Rows]]) -> dict[str, Rows]:
+    """Several parts' rows, table by table (the parts are left as they were)."""
+    out: dict[str, Rows] = {}
+    for part in parts:
+        for table, rows in part.items():
+            got = out.get(table)
+            if got is None:
+                out[table] = rows.copy()
+            elif isinstance(got, Columns):
+                assert isinstance(rows, Columns)
+                got.extend(rows)
+            else:
+                assert isinstance(rows, list)
+                got.extend(rows)
     return out
 
 
-def to_table(table: str, rows: list[Row]) -> pa.Table:
-    try:
-        return pa.Table.from_pylist(rows, schema=TABLES[table])
-    except UnicodeEncodeError:  # a path or text with undecodable bytes: shown as \xNN
-        return pa.Table.from_pylist([_utf8_values(r) for r in rows], schema=TABLES[table])
-
-
-def result_rows(result: SourceResult) -> dict[str, list[Row]]:
+def result_rows(result: SourceResult) -> dict[str, Rows]:
     """The rows of every form of a result, per table (not its ``sources`` row)."""
-    rows: dict[str, list[Row]] = defaultdict(list)
-    for cf in result.forms:
-        for table, table_rows in form_rows(result, cf).items():
-            rows[table].extend(table_rows)
-    return dict(rows)
+    return _gather(form_rows(result, cf) for cf in result.forms)
 
 
-def tables_of(parts: Iterable[dict[str, list[Row]]]) -> dict[str, pa.Table]:
+def tables_of(parts: Iterable[dict[str, Rows]]) -> dict[str, pa.Table]:
     """Several files' rows as one Arrow table per output table. Converting costs about 0.3 ms a
     call before the first row (6 calls a file): rows are converted once per batch of files."""
-    rows: dict[str, list[Row]] = defaultdict(list)
-    for part in parts:
-        for table, table_rows in part.items():
-            rows[table].extend(table_rows)
-    return {t: to_table(t, r) for t, r in rows.items() if r}
+    return {t: to_table(t, r) for t, r in _gather(parts).items() if len(r)}
 
 
 def sources_table(rows: Iterable[SourceRow]) -> pa.Table:

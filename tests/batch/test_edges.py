@@ -269,6 +269,7 @@ def test_rows_that_do_not_fit_the_schema_fail_their_own_file_not_the_batch() -> 
     """A batch's rows become Arrow in one conversion per table; an internal defect in one file's
     rows (here a forms row whose form_index is text) fails that file alone, and the other files
     of the batch keep every row they had."""
+    import copy
     from dataclasses import replace
 
     import pyarrow as pa
@@ -285,7 +286,7 @@ def test_rows_that_do_not_fit_the_schema_fail_their_own_file_not_the_batch() -> 
             for p in paths
         ]
     alone = Batch.of(good)
-    bad_rows = {t: [dict(r) for r in rows] for t, rows in good[0].rows.items()}
+    bad_rows = copy.deepcopy(good[0].rows)
     bad_rows["forms"][0]["form_index"] = "first"
     bad = Outcome(replace(good[0].source, source_path="/elsewhere/defect.docx"), bad_rows)
 
