@@ -138,18 +138,27 @@ def _table(index: int, sheet: Sheet, max_cells: int) -> Table | None:
             continue
         anchors[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1))
+    columns = [c for c in range(left, right + 1) if c not in sheet.hidden_cols]
+    filled = sheet.cells
     cells = []
     for r in range(top, bottom + 1):
         if r in sheet.hidden_rows:
             continue
-        for c in range(left, right + 1):
-            span = anchors.get((r, c))
-            if (span is None and (r, c) in covered) or c in sheet.hidden_cols:
+        for c in columns:
+            at = (r, c)
+            span = anchors.get(at)
+            if span is None:
+                if at in covered:
+                    continue
+                rs = cs = 1
+            else:
+                rs, cs = span
+            got = filled.get(at)
+            if got is None:
+                cells.append(Cell(r, c, rs, cs, "", extent=(x[c], x[c + cs])))
                 continue
-            rs, cs = span or (1, 1)
-            got = sheet.cells.get((r, c))
-            text = clean_text(got.text) if got else ""
-            stored = got.stored if got and got.stored != text else None
+            text = clean_text(got.text)
+            stored = got.stored if got.stored != text else None
             cells.append(Cell(r, c, rs, cs, text, extent=(x[c], x[c + cs]), stored=stored))
     return Table(index, bottom + 1, right + 1, tuple(cells))
 
