@@ -94,6 +94,17 @@ class _Book:
             self.sheets.append((el.get("name") or "", target, state in ("hidden", "veryHidden")))
         self.strings = self._shared_strings(rels)
         self.formats = self._styles(rels)
+        #: a cell's ``s`` attribute as written → its number format code (a sheet writes the same
+        #: few style indexes on every cell: looked up once each)
+        self._codes: dict[str | None, str] = {}
+
+    def code(self, style: str | None) -> str:
+        """The number format code of the cell style a cell's ``s`` attribute names."""
+        got = self._codes.get(style)
+        if got is None:
+            index = _int(style) or 0
+            got = self._codes[style] = self.formats[index] if index < len(self.formats) else "General"
+        return got
 
     def _main_part(self) -> str:
         for _, kind, target in self._relationships("_rels/.rels", ""):
@@ -260,8 +271,8 @@ class _SheetReader:
                 sheet.hidden_rows.add(row_index)
             col_index = -1
             cells, book = sheet.cells, self.book
+            self.n_cells += len(el)
             for c in el:
-                self.n_cells += 1
                 ref = c.get("r")
                 if ref:
                     _, col_index = parse_ref(ref)
@@ -323,8 +334,7 @@ def _cell(el: etree._Element, book: _Book, sheet: Sheet, row: int, col: int) -> 
             formula = child.text or "(shared formula)"
         elif tag == "is":
             inline = child
-    style = _int(el.get("s")) or 0
-    code = book.formats[style] if style < len(book.formats) else "General"
+    code = book.code(el.get("s"))
     if value is None and inline is None:
         if formula is not None:
             sheet.uncached.append(f"{a1(row, col)} ={formula}")

@@ -23,20 +23,16 @@ def read_part(zf: zipfile.ZipFile, name: str, options: ParseOptions) -> bytes:
             f"{name} expands {info.file_size // max(info.compress_size, 1)}× when unzipped "
             f"(limit {options.max_compression_ratio}×): refused as a possible zip bomb"
         )
-    chunks: list[bytes] = []
-    total = 0
     try:
         with zf.open(info) as f:
-            while chunk := f.read(1 << 20):
-                total += len(chunk)
-                if total > limit:
-                    raise ResourceLimit(f"{name} is larger than {limit // (1 << 20)} MiB unzipped: refused")
-                chunks.append(chunk)
+            data = f.read(limit + 1)  # one read: a part past the limit is refused unread
     except (zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error) as e:
         raise CorruptDocument(f"{name} cannot be unzipped ({type(e).__name__}: {e})") from e
     except RuntimeError as e:  # encrypted zip members
         raise CorruptDocument(f"{name} cannot be read ({e})") from e
-    return b"".join(chunks)
+    if len(data) > limit:
+        raise ResourceLimit(f"{name} is larger than {limit // (1 << 20)} MiB unzipped: refused")
+    return data
 
 
 #: What libxml2 accepts without ``huge_tree`` (kept off: these limits bound the work per file).

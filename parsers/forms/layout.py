@@ -91,10 +91,8 @@ class RowView:
     keys: tuple[str, ...]
     #: (cell, key) of the filled cells, left to right (asked of most rows several times)
     filled: tuple[tuple[Cell, str], ...]
-
-    @property
-    def table_index(self) -> int:
-        return self.grid.table.index
+    #: the table's index in the document (``grid.table.index``: asked of every cell a reader keeps)
+    table_index: int
 
     def covering(self, col: int) -> Cell | None:
         return self.grid.covering(self.row, col)
@@ -139,4 +137,4 @@ def stream(doc: RawDocument) -> Iterator[Item]:
         for r, cells in enumerate(grid.own_rows):
             keys = tuple(label_key(c.text) for c in cells)
             filled = tuple((c, k) for c, k in zip(cells, keys, strict=True) if c.text)
-            yield RowView(grid, r, tuple(cells), keys, filled)
+            yield RowView(grid, r, tuple(cells), keys, filled, block.index)
