@@ -180,8 +180,8 @@ _T: Final = (f"{{{S}}}t", f"{{{S_STRICT}}}t")
 
 def _string_item(si: etree._Element) -> str:
     """A shared or inline string: its ``t`` or its runs' ``t``, without phonetic runs."""
-    if len(si) == 1 and si[0].tag in _T:
-        return si[0].text or ""  # the common case: one plain string
+    if len(si) == 1 and (first := si[0]).tag in _T:
+        return first.text or ""  # the common case: one plain string
     parts = []
     for el in si.iter():
         parent = el.getparent()

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from parsers.forms import meaning
 from parsers.forms.layout import RowView
 from parsers.text import label_key
-from schemas.records import Cell
+from schemas.records import Cell, record
 
 Classify = Callable[[str], str | None]
 #: (table, row, col) of a cell.
@@ -31,7 +31,7 @@ Key = tuple[int, int, int]
 MAX_BAND_ROWS = 3
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Column:
     x0: float
     x1: float

@@ -14,14 +14,15 @@ by overlap on this scale, not by the grid index a cell happens to start at.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from parsers.text import label_key
-from schemas.records import Cell, CellRef, Paragraph, RawDocument, Table
+from schemas.records import Cell, CellRef, Paragraph, RawDocument, Table, record
 
 #: The width of every table on the common horizontal scale.
 WIDTH = 1000.0
+_COL = operator.attrgetter("col")
 
 
 class Grid:
@@ -38,20 +39,25 @@ class Grid:
             self._scale: tuple[float, float] | None = (lo, hi) if hi > lo else None
         else:
             self._scale = None
-        self._cover: dict[tuple[int, int], Cell] = {}
         #: each cell's extent on the common scale, by identity: worked out once per cell here
         #: (the column readers ask for it some three times per cell)
         self._x: dict[int, tuple[float, float]] = {id(c): self._extent(c) for c in table.cells}
         self._row_cover: dict[int, list[Cell]] = {}
         self.own_rows: list[list[Cell]] = [[] for _ in range(table.n_rows)]
+        cover: dict[tuple[int, int], Cell] = {}
         for cell in table.cells:
-            if 0 <= cell.row < table.n_rows:
-                self.own_rows[cell.row].append(cell)
-            for r in range(cell.row, cell.row + cell.row_span):
-                for c in range(cell.col, cell.col + cell.col_span):
-                    self._cover.setdefault((r, c), cell)
-        for row in self.own_rows:
-            row.sort(key=lambda c: c.col)
+            row, col = cell.row, cell.col
+            if 0 <= row < table.n_rows:
+                self.own_rows[row].append(cell)
+            if cell.row_span == 1 and cell.col_span == 1:
+                cover.setdefault((row, col), cell)
+                continue
+            for r in range(row, row + cell.row_span):
+                for c in range(col, col + cell.col_span):
+                    cover.setdefault((r, c), cell)
+        self._cover = cover
+        for cells in self.own_rows:
+            cells.sort(key=_COL)
 
     def covering(self, row: int, col: int) -> Cell | None:
         return self._cover.get((row, col))
@@ -64,7 +70,8 @@ class Grid:
     def _extent(self, cell: Cell) -> tuple[float, float]:
         if self._scale is not None and cell.extent is not None:
             lo, hi = self._scale
-            return ((cell.extent[0] - lo) / (hi - lo) * WIDTH, (cell.extent[1] - lo) / (hi - lo) * WIDTH)
+            x0, x1 = cell.extent
+            return ((x0 - lo) / (hi - lo) * WIDTH, (x1 - lo) / (hi - lo) * WIDTH)
         n = max(1, self.table.n_cols)
         return (cell.col / n * WIDTH, (cell.col + cell.col_span) / n * WIDTH)
 
@@ -83,7 +90,7 @@ class Grid:
         return got
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RowView:
     grid: Grid
     row: int
@@ -135,6 +142,6 @@ def stream(doc: RawDocument) -> Iterator[Item]:
             continue
         grid = Grid(block)
         for r, cells in enumerate(grid.own_rows):
-            keys = tuple(label_key(c.text) for c in cells)
-            filled = tuple((c, k) for c, k in zip(cells, keys, strict=True) if c.text)
+            keys = tuple([label_key(c.text) for c in cells])
+            filled = tuple([(c, k) for c, k in zip(cells, keys, strict=True) if c.text])
             yield RowView(grid, r, tuple(cells), keys, filled, block.index)

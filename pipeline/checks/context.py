@@ -4,12 +4,11 @@ form's derived ``Totals``, and how numbers are written in messages."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from parsers.numbers import percent, plain
 from schemas.profiles import Profile
-from schemas.records import Finding, Form, FundLine, Indicator, Totals, stored_ratio
+from schemas.records import Finding, Form, FundLine, Indicator, Totals, record, stored_ratio
 from schemas.rules import Rule
 
 ZERO = Decimal(0)
@@ -65,7 +64,7 @@ def totals(form: Form, profile: Profile) -> Totals:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Context:
     form: Form
     totals: Totals
