@@ -32,7 +32,6 @@ UNSUPPORTED = {
     "empty": "the file is empty (0 bytes)",
     "ppt": "a PowerPoint file, not a Word/PDF form",
     "pptx": "a PowerPoint file (.pptx), not a Word/PDF form",
-    "odt": "an OpenDocument text (.odt): save it as .docx and submit again",
     "encrypted-office": "a password-protected Office document: remove the password and submit again",
     "ole": "an OLE compound file that is neither a Word document nor an Excel/WPS workbook",
     "word-xml": "a Word 2003 XML file: save it as .docx and submit again",
@@ -49,7 +48,8 @@ NOT_DOCUMENTS = frozenset({"unknown"})
 PARSEABLE = frozenset(PARSERS)
 #: Extensions that say "this is a submission" (used only to word the error, never to pick a parser).
 DOCUMENT_EXTENSIONS = frozenset(
-    {".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx", ".rtf", ".xlsx", ".xlsm", ".xls", ".et", ".ods"}
+    {".docx", ".doc", ".pdf", ".wps", ".docm", ".dotx", ".rtf", ".odt"}
+    | {".xlsx", ".xlsm", ".xls", ".et", ".ods"}
     | {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".gif"}
 )
 

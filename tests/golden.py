@@ -73,7 +73,7 @@ SOURCE_FIELDS = ("status", "error_code", "forms_found")
 
 
 #: Samples read through LibreOffice (``make test`` installs it; CI never skips them).
-CONVERTED = frozenset({".doc", ".wps", ".rtf"})
+CONVERTED = frozenset({".doc", ".wps", ".rtf", ".odt"})
 
 
 def needs_libreoffice(document: Path) -> None:

@@ -13,7 +13,7 @@ from tests.conftest import SAMPLES
 
 REGEN = os.environ.get("JIXIAO_REGEN_GOLDEN") == "1"
 #: Every format a submission comes in (a sample in several formats shares one golden file).
-SUFFIXES = (".docx", ".pdf", ".doc", ".wps", ".rtf", ".xlsx", ".xlsm", ".xls", ".et", ".ods")
+SUFFIXES = (".docx", ".pdf", ".doc", ".wps", ".rtf", ".odt", ".xlsx", ".xlsm", ".xls", ".et", ".ods")
 #: Scans and photos of a sample (``<stem>.scan.pdf``) are held to their source's golden file in
 #: tests/formats/test_scanned.py: equal, or needs_review with the cells named.
 DOCUMENTS = sorted(p for p in SAMPLES.iterdir() if p.suffix in SUFFIXES and not golden.variant_of(p))

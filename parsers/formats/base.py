@@ -42,7 +42,7 @@ class ParseOptions:
     #: Spreadsheets: most grid positions (rows × columns of the used area) read from one sheet; a
     #: larger sheet is no form (a data dump, noise) and is skipped with a warning.
     max_sheet_cells: int = 200_000
-    #: Legacy Word (.doc, .wps, .rtf): seconds LibreOffice may take to convert one file.
+    #: Legacy Word (.doc, .wps, .rtf, .odt): seconds LibreOffice may take to convert one file.
     convert_timeout: float = 60.0
     #: Address-space cap (MiB) of the LibreOffice converter process; it never exceeds the cap of
     #: the worker that starts it (a sandboxed worker's cap is inherited).

@@ -1,4 +1,5 @@
-"""Legacy Word (.doc; WPS .wps, a Word 97 binary) and RTF → ``RawDocument``, through LibreOffice.
+"""Legacy Word (.doc; WPS .wps, a Word 97 binary), RTF and OpenDocument text (.odt) →
+``RawDocument``, through LibreOffice.
 
 LibreOffice is the real component for these formats: the worker's converter (``soffice``, one
 office kept in the worker's ``Services``) turns the file into .docx, and the Word parser reads
@@ -33,7 +34,11 @@ from schemas.statuses import note
 SERVICE: Final = "libreoffice"
 #: What each format is called in the ``converted`` note, and the extension LibreOffice gets
 #: (chosen by content: a WPS file named .wps is handed over as the Word binary it is).
-_KINDS: Final = {"doc": ("Word 97-2003/WPS (.doc/.wps)", ".doc"), "rtf": ("RTF (.rtf)", ".rtf")}
+_KINDS: Final = {
+    "doc": ("Word 97-2003/WPS (.doc/.wps)", ".doc"),
+    "rtf": ("RTF (.rtf)", ".rtf"),
+    "odt": ("OpenDocument (.odt)", ".odt"),
+}
 _WORD_MAGIC: Final = 0xA5EC
 _F_ENCRYPTED: Final = 0x0100
 
@@ -82,10 +87,10 @@ def _convert(data: bytes, fmt: str, options: ParseOptions, services: Services) -
 
 
 def parse_legacy_word(data: bytes, options: ParseOptions, services: Services | None = None) -> RawDocument:
-    """A .doc/.wps/.rtf document converted to .docx by LibreOffice, then read as .docx."""
+    """A .doc/.wps/.rtf/.odt document converted to .docx by LibreOffice, then read as .docx."""
     fmt = detect_format(data)
     if fmt not in _KINDS:
-        raise CorruptDocument(f"not a Word 97-2003, WPS or RTF document (its content is {fmt})")
+        raise CorruptDocument(f"not a Word 97-2003, WPS, RTF or OpenDocument text (its content is {fmt})")
     if fmt == "doc":
         check_word_binary(data)
     if services is None:

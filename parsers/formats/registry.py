@@ -22,9 +22,11 @@ PARSERS: Final[MappingProxyType[str, Parser]] = MappingProxyType(
         "xlsx": parse_xlsx,
         "xls": parse_xls,
         "ods": parse_ods,
-        # legacy Word (.doc, WPS .wps) and RTF: converted to .docx by LibreOffice, then read as .docx
+        # legacy Word (.doc, WPS .wps), RTF and OpenDocument text (.odt, as LibreOffice and WPS
+        # save it): converted to .docx by LibreOffice, then read as .docx
         "doc": parse_legacy_word,
         "rtf": parse_legacy_word,
+        "odt": parse_legacy_word,
         # scanned or photographed forms (.jpg, .png, .tif, .bmp): read by OCR
         "image": parse_image,
     }

@@ -5,6 +5,7 @@
 | ``seed_datong_2021.doc`` | the .docx saved by LibreOffice Writer as Word 97-2003 (via .odt: Writer's direct .docx → .doc export drops the tables) |
 | ``real_004_yongde_2022.wps`` | the same for the 永德 form, named .wps as WPS Office names its Word-97 files |
 | ``rule_violations_indicators.rtf`` | the .docx saved by Writer as RTF (via .odt) |
+| ``split_over_two_tables.odt`` | the .docx (a form split over two Word tables) saved by Writer as OpenDocument text |
 | ``seed_datong_2021.xlsx`` | the seed form laid out on a worksheet by openpyxl from B3 on (an empty column and rows around it) |
 | ``seed_datong_2021.xls`` | that workbook saved by LibreOffice Calc as Excel 97-2003 (BIFF8) |
 | ``clean_form_no_findings.et`` | the clean form's worksheet saved by Calc as BIFF8, named .et as WPS names its spreadsheets |
@@ -206,13 +207,14 @@ def build(out_dir: Path = SAMPLES_DIR) -> list[Path]:
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="jixiao-office-") as tmp_name:
         tmp = Path(tmp_name)
-        # legacy Word
-        for stem, ext, target in (
-            ("seed_datong_2021", ".doc", "doc:MS Word 97"),
-            ("real_004_yongde_2022", ".wps", "doc:MS Word 97"),
-            ("rule_violations_indicators", ".rtf", "rtf:Rich Text Format"),
+        # legacy Word, WPS, RTF and OpenDocument text (LibreOffice's own format)
+        for stem, ext, steps in (
+            ("seed_datong_2021", ".doc", ["odt", "doc:MS Word 97"]),
+            ("real_004_yongde_2022", ".wps", ["odt", "doc:MS Word 97"]),
+            ("rule_violations_indicators", ".rtf", ["odt", "rtf:Rich Text Format"]),
+            ("split_over_two_tables", ".odt", ["odt"]),
         ):
-            written.append(_via(out_dir / f"{stem}.docx", ["odt", target], out_dir / f"{stem}{ext}", tmp))
+            written.append(_via(out_dir / f"{stem}.docx", steps, out_dir / f"{stem}{ext}", tmp))
         # spreadsheets
         seed = out_dir / "seed_datong_2021.xlsx"
         form_workbook(seed, [(seed_spec(), "2021")], top=3, left=2)

@@ -1,4 +1,4 @@
-"""A form yields the same rows in every format it exists in: .docx and its .doc/.wps/.rtf (converted
+"""A form yields the same rows in every format it exists in: .docx and its .doc/.wps/.rtf/.odt (converted
 by LibreOffice), a spreadsheet and its PDF export, a form as .docx and as .xlsx/.xls/.et/.ods
 (provenance and file identity aside)."""
 
@@ -15,7 +15,7 @@ from tests.formats.test_pdf_identity import _rows
 from tests.test_golden import SUFFIXES
 
 #: The formats this issue added, each checked against the sample's other formats.
-NEW = (".doc", ".wps", ".rtf", ".xlsx", ".xls", ".et", ".ods")
+NEW = (".doc", ".wps", ".rtf", ".odt", ".xlsx", ".xls", ".et", ".ods")
 _BY_STEM: dict[str, list[str]] = defaultdict(list)
 for _p in sorted(SAMPLES.iterdir()):
     if _p.suffix in SUFFIXES:
@@ -36,7 +36,7 @@ def tables(sample_dataset: Dataset) -> golden.Tables:
 
 def test_every_new_format_has_a_twin() -> None:
     kinds = {suffix for _, suffix, _ in PAIRS}
-    assert {".doc", ".wps", ".rtf", ".xlsx", ".xls", ".et", ".ods"} <= kinds
+    assert {".doc", ".wps", ".rtf", ".odt", ".xlsx", ".xls", ".et", ".ods"} <= kinds
     assert any(suffix == ".xlsx" and twin == ".pdf" for _, suffix, twin in PAIRS)  # a sheet and its PDF export
 
 

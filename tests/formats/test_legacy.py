@@ -98,8 +98,13 @@ def test_without_libreoffice_the_file_fails_with_how_to_install_it(
 @needs_office
 def test_sources_say_the_file_was_converted_and_by_what(sample_dataset: Dataset) -> None:
     rows = {r["source_path"]: r for r in sample_dataset.read("sources").to_pylist()}
-    for name in ("seed_datong_2021.doc", "real_004_yongde_2022.wps", "rule_violations_indicators.rtf"):
+    for name in (
+        "seed_datong_2021.doc",
+        "real_004_yongde_2022.wps",
+        "rule_violations_indicators.rtf",
+        "split_over_two_tables.odt",
+    ):
         row = rows[f"sample_docs/{name}"]
-        assert row["status"] == "ok" and row["format"] in ("doc", "rtf")
+        assert row["status"] == "ok" and row["format"] in ("doc", "rtf", "odt")
         assert any(w.startswith("converted: ") and "LibreOffice" in w for w in row["warnings"]), row
     assert rows["sample_docs/doc_password_protected.doc"]["error_code"] == "encrypted"
