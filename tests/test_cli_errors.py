@@ -236,3 +236,42 @@ def test_one_empty_input_among_others_is_listed_and_the_run_goes_on(
     assert main(["ingest", doc, str(tmp_path / "empty"), "--out", out, "--workers", "1"]) == 0
     text = capsys.readouterr().out
     assert f"空输入 empty     {tmp_path / 'empty'}: 没有文件 — holds no file" in text
+
+
+def test_a_dataset_of_another_profile_or_a_broken_pointer(
+    dataset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inbox = tmp_path / "more"
+    inbox.mkdir()
+    (inbox / "seed.docx").write_bytes((SAMPLES / "seed_datong_2021.docx").read_bytes())
+    assert main(["ingest", str(inbox), "--out", str(dataset), "--profile", "hubei", "--workers", "1"]) == 2
+    _one_line_error(capsys.readouterr().err, "rule profile", "--profile auto")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "current").symlink_to("somewhere/else")
+    assert main(["query", str(broken), "SELECT 1"]) == 2
+    _one_line_error(capsys.readouterr().err, "not to a jixiao version")
+
+
+def test_every_dataset_error_message_is_chinese_and_english() -> None:
+    """Each ``DatasetError(...)`` written in the code: its message has Chinese, then " — ", then
+    English (what the CLI prints as its one line)."""
+    import ast
+
+    found = 0
+    for path in sorted((ROOT / "pipeline").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "DatasetError"):
+                continue
+            found += 1
+            literal = "".join(
+                part.value
+                for arg in node.args
+                for part in ast.walk(arg)
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            )
+            at = f"{path.relative_to(ROOT)}:{node.lineno}"
+            assert " — " in literal, at
+            zh, en = literal.split(" — ", 1)
+            assert CJK.search(zh) and re.search(r"[A-Za-z]{3,}", en), at
+    assert found >= 10

@@ -117,8 +117,10 @@ def ingest(
         manifest = dataset.manifest()
         if manifest is not None and manifest.profile != settings.profile:
             raise DatasetError(
-                f"{dataset.root} was checked with rule profile {manifest.profile!r}; ingest with "
-                f"--profile {manifest.profile} or into a new --out directory"
+                f"{dataset.root} 按规则配置 {manifest.profile!r} 检查过，请用 --profile {manifest.profile} "
+                f"导入，或导入到新的 --out 文件夹 — {dataset.root} was checked with rule profile "
+                f"{manifest.profile!r}; ingest with --profile {manifest.profile} "
+                "or into a new --out directory"
             )
         old = read_sources(dataset.read("sources"))
         the_plan = plan(candidates, old, settings, reprocess=reprocess, inputs=inputs, prune=prune)

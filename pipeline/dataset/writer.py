@@ -131,10 +131,16 @@ class Dataset:
         except (FileNotFoundError, NotADirectoryError):
             return self._legacy_or_none()
         except OSError as e:
-            raise DatasetError(f"{self.root}/{CURRENT} is not a jixiao version pointer ({e.strerror})") from e
+            raise DatasetError(
+                f"{self.root}/{CURRENT} 不是 jixiao 的版本指针 — {self.root}/{CURRENT} is not a jixiao "
+                f"version pointer ({e.strerror})"
+            ) from e
         parts = Path(target).parts
         if len(parts) != 2 or parts[0] != VERSIONS or not _VERSION_NAME.fullmatch(parts[1]):
-            raise DatasetError(f"{self.root}/{CURRENT} points to {target!r}, not to a jixiao version")
+            raise DatasetError(
+                f"{self.root}/{CURRENT} 指向 {target!r}，不是 jixiao 的数据集版本 — {self.root}/{CURRENT} "
+                f"points to {target!r}, not to a jixiao version"
+            )
         folder = self.real / target
         return Snapshot(folder, _read_manifest(folder / MANIFEST, self.root))
 
@@ -339,13 +345,17 @@ def _read_manifest(path: Path, root: Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
         m = Manifest(raw["schema_version"], raw["profile"], int(raw["commit"]), raw["files"])
     except FileNotFoundError as e:
-        raise DatasetError(f"{path} is missing: {root} is not a complete jixiao dataset") from e
+        raise DatasetError(
+            f"缺少 {path}，{root} 不是完整的 jixiao 数据集 — {path} is missing: {root} is not a complete "
+            "jixiao dataset"
+        ) from e
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise DatasetError(f"{path} is unreadable ({e})") from e
+        raise DatasetError(f"{path} 无法读取 — {path} is unreadable ({e})") from e
     if m.schema_version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
         raise DatasetError(
-            f"{root} was written with schema {m.schema_version}; this jixiao writes "
-            f"{SCHEMA_VERSION}: ingest into a new --out directory"
+            f"{root} 由数据结构 {m.schema_version} 版写成，本 jixiao 写 {SCHEMA_VERSION} 版，"
+            f"请导入到新的 --out 文件夹 — {root} was written with schema {m.schema_version}; "
+            f"this jixiao writes {SCHEMA_VERSION}: ingest into a new --out directory"
         )
     return m
 
@@ -483,7 +493,8 @@ def _read_file(path: Path, table: str, columns: list[str] | None) -> pa.Table:
     if len(read.column_names) < len(target.names):
         missing = [f for f in target if f.name not in present]
         if any(not f.nullable for f in missing):
-            raise DatasetError(f"{path} lacks the columns {[f.name for f in missing]}")
+            names = [f.name for f in missing]
+            raise DatasetError(f"{path} 缺少列 {names} — {path} lacks the columns {names}")
         n = read.num_rows
         read = pa.table(
             {f.name: read.column(f.name) if f.name in present else pa.nulls(n, f.type) for f in target}

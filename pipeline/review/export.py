@@ -83,9 +83,12 @@ def write_xlsx(root: Path, out: Path, *, progress: bool | None = None) -> dict[s
     data = sheet_rows(snapshot)
     for sheet in SHEETS:
         if len(data[sheet.name]) >= MAX_ROWS:
+            n = len(data[sheet.name])
             raise DatasetError(
-                f"{sheet.name} ({sheet.table}) has {len(data[sheet.name]):,} rows; an Excel sheet holds "
-                f"at most {MAX_ROWS - 1:,}: query the dataset instead (jixiao query … --csv)"
+                f"“{sheet.name}”有 {n:,} 行，超过 Excel 工作表的上限 {MAX_ROWS - 1:,} 行，"
+                f"请改用 jixiao query … --csv — {sheet.name} ({sheet.table}) has {n:,} rows; "
+                f"an Excel sheet holds at most {MAX_ROWS - 1:,}: query the dataset instead "
+                "(jixiao query … --csv)"
             )
     total = sum(len(v) for v in data.values())
     disable = None if progress is None else not progress
