@@ -6,7 +6,7 @@ STAMP   = $(VENV)/.installed
 OUT    ?= out/demo
 PREFIX ?= $(HOME)/.local
 
-.PHONY: demo install test browser libreoffice calc fonts lint typecheck bench generalize samples pdfs office-samples scans goldens clean
+.PHONY: demo install test browser libreoffice calc fonts valgrind lint typecheck bench generalize samples pdfs office-samples scans goldens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ fonts:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; \
 	  else echo "printing variants to PDF needs a Chinese font: sudo apt-get install fonts-noto-cjk" >&2; exit 1; fi; }
 
+## valgrind: callgrind, which bench/instructions.py counts an ingest's instructions with
+## (apt-installed when missing)
+valgrind:
+	@command -v valgrind >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind; \
+	  else echo "counting instructions needs valgrind: sudo apt-get install valgrind" >&2; exit 1; fi; }
+
 ## test: set up, lint, type-check and run the whole test suite
 test: $(STAMP) browser libreoffice
 	$(BIN)/ruff check schemas parsers pipeline tests sample_docs bench
@@ -75,11 +82,12 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 ## bench: end-to-end throughput against the raw read of the same files (results printed)
-bench: $(STAMP) calc fonts
+bench: $(STAMP) calc fonts valgrind
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.batch
 	$(BIN)/python -m bench.generalize
 	$(BIN)/python -m bench.inbox
+	$(BIN)/python -m bench.instructions
 	$(BIN)/python -m bench.report
 	$(BIN)/python -m bench.ocr
 
