@@ -114,10 +114,22 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@functools.lru_cache(maxsize=16384)
+#: Values up to this length are compacted once per distinct text (asked twice of every value
+#: parsed: ``is_blank``, then the parse); longer texts (notes) rarely recur and are not kept.
+_CACHED_CHARS: Final = 64
+
+
 def _compact(text: str) -> str:
-    """The text to read a value from: NFKC, simplified characters (不低於 → 不低于), no spaces.
-    Memoised: a pure function, asked twice of every value parsed (``is_blank``, then the parse)."""
+    """The text to read a value from: NFKC, simplified characters (不低於 → 不低于), no spaces."""
+    return _compact_short(text) if len(text) <= _CACHED_CHARS else _compacted(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _compact_short(text: str) -> str:
+    return _compacted(text)
+
+
+def _compacted(text: str) -> str:
     return "".join(simplified(nfkc(text)).split())
 
 

@@ -114,8 +114,8 @@ def _quantity(prefix: str, q: Quantity) -> Row:
 
 
 class Columns:
-    """Rows of one table held as columns (name → values, in the schema's order): how the bulk
-    table is built — a form's ~150 cells. A list per column costs half of a dict per row, and
+    """Rows of one table held as columns (name → values): how the bulk table is built — a form's
+    ~150 cells. A list per column costs half of a dict per row, and
     becomes Arrow without being taken apart again (``to_table``)."""
 
     __slots__ = ("data",)
