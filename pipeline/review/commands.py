@@ -158,14 +158,21 @@ def search(args: argparse.Namespace) -> int:
 def report(args: argparse.Namespace) -> int:
     from pipeline.dataset.query import decisions
     from pipeline.dataset.writer import Dataset
-    from pipeline.review.report import Decision, Options, write_report
+    from pipeline.review.report import Decision, Options, StaleDecision, write_report
 
-    recorded = {
-        fid: Decision(f"{d.status_zh}（{d.status}）", d.note, d.by, f"{d.at:%Y-%m-%d}")
-        for fid, d in decisions(Dataset(args.dataset)).items()
-        if not d.stale  # a stale decision's finding is gone: nothing in the report to put it beside
-    }
-    options = Options(sources_base=args.sources, crops=not args.no_crops, decisions=recorded)
+    recorded, stale = {}, []
+    for fid, d in decisions(Dataset(args.dataset)).items():
+        shown = Decision(f"{d.status_zh}（{d.status}）", d.note, d.by, f"{d.at:%Y-%m-%d}")
+        if not d.stale:
+            recorded[fid] = shown  # beside its finding
+        elif d.moved_to is None:  # gone; one that followed its finding is shown beside that
+            tail = d.form_id.rpartition("-")[2]  # form ids end in the form's index in its file
+            index = int(tail) if tail.isdigit() else 0
+            stale.append(StaleDecision(d.source_path, index, d.rule_id, d.message, shown))
+    stale.sort(key=lambda s: (s.source_path, s.form_index, s.decision.at or "", s.rule_id))
+    options = Options(
+        sources_base=args.sources, crops=not args.no_crops, decisions=recorded, stale=tuple(stale)
+    )
     stats = write_report(args.dataset, args.output, options)
     print(f"report → {visible(str(args.output))} ({', '.join(f'{k} {v}' for k, v in stats.items())})")
     return EXIT_OK

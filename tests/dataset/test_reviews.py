@@ -133,6 +133,16 @@ def test_a_review_survives_reingest_and_goes_stale_on_resubmission(
     assert "本文件的其他复核记录" in out and "【已失效：问题已不存在】复核 确认" in out
     assert "总分填报95分" in out  # what the finding said, readable although it is gone
 
+    # the report lists it apart, with what the finding said, beside the file's form as it is now
+    assert main(["report", str(root), "-o", str(tmp_path / "after.html")]) == 0
+    html = (tmp_path / "after.html").read_text(encoding="utf-8")
+    assert '<a href="#stale">已失效的复核记录</a>' in html
+    section = html[html.index('<section id="stale"') :].split("</section>", 1)[0]
+    (form,) = [r["form_id"] for r in run_query(root, "SELECT form_id FROM forms").to_pylist()]
+    assert "总分填报95分" in section and "确认（confirmed）" in section and "张三" in section
+    assert "总分少报" in section and f'<a href="#form-{form}">现在的表单</a>' in section
+    assert "复核状态：确认" not in html  # not beside any current finding
+
     write_xlsx(root, tmp_path / "book.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "book.xlsx")
     (ledger,) = records(wb["复核记录"])
@@ -162,6 +172,11 @@ def test_a_decision_follows_its_finding_word_for_word_into_a_resubmission(
     assert main(["show", str(inbox / "养老.docx"), "--dataset", str(root), "--color", "never"]) == 0
     out = capsys.readouterr().out
     assert "↳ 复核 确认（confirmed，张三" in out and "其他复核记录" not in out
+    # the report shows it beside the finding it followed, and lists nothing as stale
+    report = root.parent / "followed.html"
+    assert main(["report", str(root), "-o", str(report)]) == 0
+    html = report.read_text(encoding="utf-8")
+    assert "复核状态：确认（confirmed）（张三，" in html and 'id="stale"' not in html
 
     # resubmitted again with another 总分: the finding's text changed, the decision does not follow
     (inbox / "养老.docx").write_bytes(form_docx("96", actual="已全部完成"))

@@ -11,7 +11,10 @@ It opens offline from ``file://``: no network, no external CSS, fonts or anythin
   goals, findings numbered as in ``jixiao show`` with their cells named as printed
   (「…」一行的「实际完成值」（第2页）) and, for a PDF, the crop of the page around them
   (``pipeline.review.crops``); the form drawn as on paper, the cells behind each finding marked;
-* **未读取的文件** (``#files``): sources that failed, were skipped or were read in part.
+* **未读取的文件** (``#files``): sources that failed, were skipped or were read in part;
+* **已失效的复核记录** (``#stale``, when there are any): the auditors' decisions whose finding is
+  gone (its file was resubmitted without it), with the finding as it read, beside a link to the
+  file's form as it is now.
 
 Up to :data:`SINGLE_FILE_MAX` forms the report is one self-contained file (crops as ``data:``
 images). A larger dataset gets an index file (overview, list, files) and a folder beside it,
@@ -35,7 +38,7 @@ import base64
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -46,8 +49,22 @@ from pipeline.dataset.atomic import write_atomic
 from pipeline.review.crops import Crop, Cropper
 from pipeline.review.report.html import esc
 from pipeline.review.report.listing import FIELDS, PAGE_ROWS, forms_list, record, to_json
-from pipeline.review.report.model import Decision, FormView, Snapshot, load_details, load_index
-from pipeline.review.report.pages import data_uri, files_section, form_page, overview, profile_zh
+from pipeline.review.report.model import (
+    Decision,
+    FormView,
+    Snapshot,
+    StaleDecision,
+    load_details,
+    load_index,
+)
+from pipeline.review.report.pages import (
+    data_uri,
+    files_section,
+    form_page,
+    overview,
+    profile_zh,
+    stale_section,
+)
 
 T = TypeVar("T")
 TITLE: Final = "项目支出绩效自评检查报告"
@@ -97,6 +114,8 @@ class Options:
     list_rows: int = PAGE_ROWS
     #: The auditors' decisions by finding_id (the reviews table), shown beside each finding.
     decisions: Mapping[str, Decision] | None = None
+    #: Decisions whose finding is gone (its file resubmitted without it), listed on their own.
+    stale: Sequence[StaleDecision] = ()
 
 
 def _document(
@@ -113,10 +132,11 @@ def _document(
 """
 
 
-def _header(about: str, home: str = "") -> str:
+def _header(about: str, home: str = "", stale: bool = False) -> str:
+    more = f' · <a href="{home}#stale">已失效的复核记录</a>' if stale else ""
     return (
         f'<body><header class="top"><strong>{TITLE}</strong><nav><a href="{home}#overview">总览</a> · '
-        f'<a href="{home}#forms">表单列表</a> · <a href="{home}#files">未读取的文件</a></nav>'
+        f'<a href="{home}#forms">表单列表</a> · <a href="{home}#files">未读取的文件</a>{more}</nav>'
         f'<span class="info">{esc(about)}</span></header>'
     )
 
@@ -127,14 +147,27 @@ def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
 
 
 def _home(
-    views: list[FormView], sources: list[dict[str, object]], info: dict[str, object], list_rows: int
+    views: list[FormView],
+    sources: list[dict[str, object]],
+    info: dict[str, object],
+    opts: Options,
+    href: Callable[[FormView], str],
 ) -> str:
     orphans = (
         f'<p class="note">另有 {info["orphan_findings"]} 个问题所属的表单不在表单表中，未列出。</p>'
         if info["orphan_findings"]
         else ""
     )
-    return f"{overview(views, sources, info)}{orphans}{forms_list(views, list_rows)}{files_section(sources)}"
+    by_place = {(v.row["source_path"], v.row["form_index"]): v for v in views}
+
+    def link_of(source_path: str, form_index: int) -> str | None:
+        view = by_place.get((source_path, form_index))
+        return href(view) if view is not None else None
+
+    return (
+        f"{overview(views, sources, info)}{orphans}{forms_list(views, opts.list_rows)}"
+        f"{files_section(sources)}{stale_section(opts.stale, link_of)}"
+    )
 
 
 def _about(info: dict[str, object]) -> str:
@@ -180,8 +213,8 @@ def _single(
         n_crops += _crops_of(v)
     data = to_json({"fields": FIELDS, "rows": [record(v, f"#{v.anchor}") for v in views]})
     body = (
-        f"{_header(_about(info))}<main>"
-        f'<div class="home">{_home(views, sources, info, opts.list_rows)}</div>\n'
+        f"{_header(_about(info), stale=bool(opts.stale))}<main>"
+        f'<div class="home">{_home(views, sources, info, opts, lambda v: f"#{v.anchor}")}</div>\n'
         f"{''.join(rendered)}</main>"
         f'<script type="application/json" id="forms-data">{data}</script>'
     )
@@ -256,7 +289,8 @@ def _multi(
                 v.findings, v.cells, v.review_cells = [], [], []  # this page is written: let it go
             first, last = n * per + 1, n * per + len(batch)
             body = (
-                f'{_header(about, f"../{out_url}")}<main><div class="home"><section class="card">'
+                f"{_header(about, f'../{out_url}', bool(opts.stale))}<main>"
+                '<div class="home"><section class="card">'
                 f"<h2>表单第 {first}–{last} 张（共 {len(views)} 张）</h2><ol>{''.join(links)}</ol>"
                 f"</section></div>\n{''.join(rendered)}</main>"
             )
@@ -271,8 +305,10 @@ def _multi(
             (work / name).write_bytes(data)
             sizes.append(len(data))
             scripts.append(f'<script src="{folder_url}/{name}"></script>')
-        home = _home(views, sources, info, opts.list_rows)
-        body = f'{_header(about)}<main><div class="home">{home}</div></main>'
+        home = _home(
+            views, sources, info, opts, lambda v: f"{folder_url}/{page_file(page_of[v.anchor])}#{v.anchor}"
+        )
+        body = f'{_header(about, stale=bool(opts.stale))}<main><div class="home">{home}</div></main>'
         # the data files call jixiaoForms, which the report's script defines: they come after it
         index = _document(body, script, style, own_scripts=True).replace(
             "</script></body>", "</script>" + "".join(scripts) + "</body>"
@@ -298,4 +334,4 @@ def _multi(
     }
 
 
-__all__ = ["PAGE_ROWS", "SINGLE_FILE_MAX", "TITLE", "Decision", "Options", "write_report"]
+__all__ = ["PAGE_ROWS", "SINGLE_FILE_MAX", "TITLE", "Decision", "Options", "StaleDecision", "write_report"]

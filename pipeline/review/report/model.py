@@ -45,6 +45,18 @@ class Decision:
     at: str | None = None  # the day it was decided, 2026-12-01
 
 
+@dataclass(frozen=True, slots=True)
+class StaleDecision:
+    """A decision whose finding is gone: its file was resubmitted and no longer says it. The
+    report lists it on its own, with what the finding said, beside the file's current form."""
+
+    source_path: str
+    form_index: int  # of the form the finding was about, in its file
+    rule_id: str
+    message: str  # the finding as it read when it was reviewed
+    decision: Decision
+
+
 @dataclass(slots=True)
 class FindingView:
     n: int  # 1-based number within its form, the ⟨n⟩ marked on its cells (as in ``jixiao show``)

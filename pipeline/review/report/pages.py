@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pipeline.review.crops import Crop
@@ -21,7 +21,7 @@ from pipeline.review.report.html import (
     rate_bin,
     score_bin,
 )
-from pipeline.review.report.model import RULE_ID, FindingView, FormView
+from pipeline.review.report.model import RULE_ID, FindingView, FormView, StaleDecision
 from pipeline.review.where import grid_place
 from schemas.profiles import PROFILES
 from schemas.rules import RULES, RULES_BY_ID, SEVERITY_ZH
@@ -352,3 +352,33 @@ def files_section(sources: list[Row]) -> str:
             f"<tbody>{''.join(parts_skipped)}</tbody></table></details>"
         )
     return f'<section id="files" class="card"><h2>未读取的文件</h2>{"".join(parts)}</section>'
+
+
+def stale_section(stale: Sequence[StaleDecision], link_of: Callable[[str, int], str | None]) -> str:
+    """已失效的复核记录: decisions whose finding is gone (the file was resubmitted without it),
+    each with what the finding said and a link to the file's form as it is now. Empty without any."""
+    if not stale:
+        return ""
+
+    def row(s: StaleDecision) -> str:
+        d = s.decision
+        href = link_of(s.source_path, s.form_index)
+        now = f'<a href="{esc(href)}">现在的表单</a>' if href else "文件中已无此表单"
+        who = "，".join(esc(x) for x in (d.by, d.at) if x)
+        return (
+            f"<tr><td>{esc(s.source_path)}</td><td><code>{esc(s.rule_id)}</code></td>"
+            f"<td>{esc(s.message)}</td><td>{esc(d.status)}</td><td>{who}</td>"
+            f"<td>{esc(d.note or '')}</td><td>{now}</td></tr>"
+        )
+
+    head = (
+        "<thead><tr><th>文件</th><th>规则</th><th>复核时的问题</th><th>复核状态</th><th>复核人、日期</th>"
+        "<th>复核意见</th><th></th></tr></thead>"
+    )
+    return (
+        f'<section id="stale" class="card"><h2>已失效的复核记录</h2>'
+        f"<p>以下 {len(stale)} 条复核所针对的问题，在文件重新提交后已不存在（复核记录仍保留在数据集的 "
+        "reviews 表中）。请核对现在的表单：问题是已改正，还是以别的形式出现。</p>"
+        f'<table class="data" id="stale-decisions">{head}<tbody>{"".join(row(s) for s in stale)}</tbody>'
+        "</table></section>"
+    )
