@@ -152,9 +152,16 @@ def test_building_again_gives_the_same_files(sample_dataset: Dataset, tmp_path: 
     assert "r_files/stale.html" not in after  # the folder is replaced whole
     del before["r_files/stale.html"]
     assert after == before and sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r_files"]
-    # a small dataset again: one file, and the folder of the large report is left alone
+    # a small dataset again: one file, and the pages of the large report go with it (a folder of
+    # that name that holds no report pages is not ours: it stays)
     one = write_report(sample_dataset.root, out, Options())
-    assert one["files"] == 1 and folder.is_dir()
+    assert one["files"] == 1 and not folder.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html"]
+    other = tmp_path / "r_files"
+    other.mkdir()
+    (other / "notes.txt").write_text("someone's own folder", encoding="utf-8")
+    write_report(sample_dataset.root, out, Options())
+    assert (other / "notes.txt").is_file()
 
 
 @pytest.mark.slow

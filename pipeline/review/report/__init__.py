@@ -220,6 +220,7 @@ def _single(
     )
     doc = _document(body, script, style).encode("utf-8")
     write_atomic(out, doc)
+    _remove_old_pages(out)
     return {
         "forms": len(views),
         "findings": int(str(info["n_findings"])),
@@ -228,6 +229,15 @@ def _single(
         "crops": n_crops,
         "largest_file": len(doc),
     }
+
+
+def _remove_old_pages(out: Path) -> None:
+    """The pages of a multi-file report written earlier under this name (``<name>_files``): a
+    one-file report replaces them, or they would lie beside it, stale. Only a folder that holds
+    a report's form pages is removed."""
+    folder = out.parent / f"{out.stem}_files"
+    if (folder / "forms-0001.html").is_file() and not folder.is_symlink():
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _crops_of(v: FormView) -> int:
