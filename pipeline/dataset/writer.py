@@ -3,7 +3,8 @@
 Layout of ``DIR``::
 
     current -> versions/000007                 the version readers see (a relative symlink)
-    versions/000007/forms/part-000001.parquet  one folder per table, one file per table and commit
+    versions/000007/forms/part-000001.parquet  one folder per table, a file per table and commit
+                                               (past COMPACT_FILES, small ones merged)
     versions/000007/…/sources/part-000007.parquet   (one row per input file; rewritten whole)
     versions/000007/manifest.json              schema version, profile, commit number, file list
     versions/000006/…                          earlier versions, kept for ``grace`` seconds
@@ -303,7 +304,7 @@ class Dataset:
             # a ledger (the reviews) keeps every row whatever is re-ingested
             kept = _carry_over(old, table, [] if table in LEDGERS else drop, stage, number)
             added = _write_table(stage, table, new.get(table), number)
-            files[table] = sorted(kept + added)
+            files[table] = _compacted(stage, table, sorted(kept + added), number)
         if drop and old is not None:
             files["reviews"] += _follow_decisions(stage, old, new, drop, number)
         added_forms = new.get("forms")
@@ -449,6 +450,41 @@ def _carry_over(old: Snapshot | None, table: str, drop: list[str], stage: Path, 
             shutil.copy2(src, dst)
         out.append(rel)
     return out
+
+
+#: A table with more files than this has its small files merged into one by the commit.
+COMPACT_FILES: Final = 16
+#: Files up to this size are merged, up to this much at a time (memory stays bounded: a nightly
+#: commit's file of a few hundred forms is a few hundred KB).
+SMALL_FILE_BYTES: Final = 32 << 20
+
+
+def _compacted(stage: Path, table: str, rels: list[str], number: int) -> list[str]:
+    """``rels`` with the table's small files merged into one when it has more than
+    ``COMPACT_FILES``: every commit adds a file per table (every ``jixiao review`` one to the
+    ledger), and a season of nightly runs would leave hundreds, each read on its own by every
+    query and by every commit that drops rows. The rows are kept exactly (sorted by the table's
+    key, equal keys in the order they were written); the merged files' hard links leave the stage,
+    the earlier versions keep theirs."""
+    if len(rels) <= COMPACT_FILES:
+        return rels
+    sizes = {r: (stage / r).stat().st_size for r in rels if not _is_duplicates_file(r)}
+    chosen: list[str] = []
+    total = 0
+    for rel in sorted((r for r, n in sizes.items() if n <= SMALL_FILE_BYTES), key=lambda r: (sizes[r], r)):
+        if chosen and total + sizes[rel] > SMALL_FILE_BYTES:
+            break
+        chosen.append(rel)
+        total += sizes[rel]
+    if len(chosen) < 2:
+        return rels
+    chosen.sort()  # the order written (part-000001 … then this commit's), kept by a stable sort
+    merged = pa.concat_tables([_read_file(stage / rel, table, None) for rel in chosen])
+    merged = merged.sort_by([(k, "ascending") for k in KEYS[table]])
+    into = _write_file(stage, table, merged, f"part-{number:06d}-merged")
+    for rel in chosen:
+        (stage / rel).unlink()
+    return sorted([r for r in rels if r not in chosen] + [into])
 
 
 def _write_table(

@@ -203,3 +203,40 @@ def test_a_dataset_of_the_layout_before_versions_is_read_then_migrated(
     snapshot = ds.open()
     assert snapshot.root == ds.root / "versions" / "000002"
     assert snapshot.read("forms").num_rows == 3
+
+
+def test_nightly_commits_leave_few_files_and_exactly_the_rows(tmp_path: Path) -> None:
+    """A commit a night adds a file per table; past ``COMPACT_FILES`` the small ones are merged,
+    and the rows are exactly those of one ingest of everything (and of every earlier version)."""
+    from pipeline.batch.executors import InProcess
+    from pipeline.dataset.writer import COMPACT_FILES
+
+    paths = corpus.build(tmp_path / "all", COMPACT_FILES + 4)
+    nightly, once = Dataset(tmp_path / "nightly"), Dataset(tmp_path / "once")
+    settings = Settings(profile=NATIONAL.name)
+    most = 0
+    for night, path in enumerate(paths):
+        inbox = tmp_path / f"night-{night:02d}"
+        inbox.mkdir()
+        shutil.copy(path, inbox / path.name)
+        ingest([str(inbox)], nightly, settings, InProcess())
+        files = nightly.open().manifest.files
+        most = max(most, *(len(files.get(t, [])) for t in TABLES if t != "sources"))
+        if night == COMPACT_FILES - 1:
+            before = nightly.open()  # a reader's version, from before the first merge
+            kept = {t: before.read(t).num_rows for t in ("forms", "cells")}
+    assert most <= COMPACT_FILES
+    merged = nightly.open().manifest.files["cells"]
+    assert any("-merged" in f for f in merged) and len(merged) < COMPACT_FILES
+    ingest([str(tmp_path / "all")], once, settings, InProcess())
+    for table in TABLES:
+        if table in ("sources", "reviews"):
+            continue  # no decisions were recorded (forms.source_path names each night's folder)
+
+        def rows(ds: Dataset, table: str = table) -> list[dict[str, object]]:
+            read = [{k: v for k, v in r.items() if k != "source_path"} for r in ds.read(table).to_pylist()]
+            return sorted(read, key=repr)
+
+        assert rows(nightly) == rows(once), table
+    # the version a reader opened before the merge still holds its files, whole
+    assert {t: before.read(t).num_rows for t in ("forms", "cells")} == kept
