@@ -20,15 +20,15 @@ from pathlib import Path
 
 from parsers.formats.base import Services
 from tests.generalize import pdf
-from tests.generalize.harness import Outcome, Run, render_variant
+from tests.generalize.harness import Outcome, Run, render_variant, suffix
 from tests.generalize.report import summary, text
 from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, draw
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def run(seeds: range, pdf_share: float) -> list[Outcome]:
-    variants = [draw(s, pdf_share=pdf_share) for s in seeds]
+def run(seeds: range, pdf_share: float, sheet_share: float) -> list[Outcome]:
+    variants = [draw(s, pdf_share=pdf_share, sheet_share=sheet_share) for s in seeds]
     rendered = {v.seed: render_variant(v)[1] for v in variants}
     printed = pdf.to_pdf({f"variant-{v.seed}": rendered[v.seed] for v in variants if v.has("pdf")})
     with Services() as services:
@@ -36,7 +36,7 @@ def run(seeds: range, pdf_share: float) -> list[Outcome]:
         return [
             harness.outcome(v, printed[f"variant-{v.seed}"], "pdf")
             if v.has("pdf")
-            else harness.outcome(v, rendered[v.seed])
+            else harness.outcome(v, rendered[v.seed], suffix(v))
             for v in variants
         ]
 
@@ -51,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--pdf-share", type=float, default=0.1, help="share of variants printed to PDF (needs soffice)"
     )
+    ap.add_argument(
+        "--sheet-share",
+        type=float,
+        default=0.15,
+        help="share of variants written as .xlsx workbooks (of those not printed to PDF)",
+    )
     args = ap.parse_args(argv)
     base = DEV_SEEDS if args.dev else BENCH_SEEDS
     first = args.start if args.start is not None else base.start
@@ -63,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         print("no Chinese font (fonts-noto-cjk; `make fonts`): no variant is printed to PDF")
         share = 0.0
     t = time.perf_counter()
-    outcomes = run(seeds, share)
+    outcomes = run(seeds, share, args.sheet_share)
     s = summary(outcomes, f"{seeds.start}–{seeds.stop - 1}")
     s["seconds"] = round(time.perf_counter() - t, 1)
     report = text(s)

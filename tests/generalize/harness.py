@@ -251,7 +251,12 @@ def render_variant(variant: Variant) -> tuple[Content, bytes]:
     return c, render(c, variant)
 
 
+def suffix(variant: Variant) -> str:
+    return "xlsx" if variant.has("sheet") else "docx"
+
+
 def evaluate(variants: Iterable[Variant], services: Services) -> list[Outcome]:
-    """Every variant as .docx (``pdf`` variants need ``tests.generalize.pdf``: see bench)."""
+    """Every variant as .docx, or .xlsx (``sheet``); ``pdf`` variants need ``tests.generalize.pdf``
+    (see bench)."""
     run = Run(services)
-    return [run.outcome(v, render_variant(v)[1]) for v in variants]
+    return [run.outcome(v, render_variant(v)[1], suffix(v)) for v in variants]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from tests.generalize.content import Content, IndRow, split_target
+from tests.generalize.sheet import workbook
 from tests.generalize.tablexml import LINE_WIDTH, PCell, PRow, document, paragraph, table_xml
 from tests.generalize.variants import (
     EXTRA_COLUMNS,
@@ -447,23 +448,33 @@ class _Renderer:
         return out
 
     # ------------------------------------------------------------------------------ document
-    def docx(self) -> bytes:
+    def tables(self) -> tuple[list[str], list[list[PRow]]]:
+        """The title lines and the form's tables, placed."""
         head, funds, goal, ind = self.head(), self.funds(), self.goal(), self.indicators()
         blocks = (
             [head, goal, ind, funds] if self.v.has("funds_after_indicators") else [head, funds, goal, ind]
         )
         at = blocks.index(ind)
         tables = [blocks[:at], blocks[at:]] if self.v.has("split_tables") else [blocks]
-        tr = traditional if self.v.has("traditional") else str
-        body = [
-            paragraph(tr("项目支出绩效自评表"), center=True, size=32),
-            paragraph(f"（{self.c.year}年度）", center=True),
-        ]
-        for i, table in enumerate(tables):
+        title = [self.tr("项目支出绩效自评表"), f"（{self.c.year}年度）"]
+        return title, [[r for b in table for r in self._place(b)] for table in tables]
+
+    def tr(self, text: str) -> str:
+        return traditional(text) if self.v.has("traditional") else text
+
+    def docx(self) -> bytes:
+        title, tables = self.tables()
+        body = [paragraph(title[0], center=True, size=32), paragraph(title[1], center=True)]
+        for i, rows in enumerate(tables):
             if i:
-                body.append(paragraph(tr("（续表）")))
-            body.append(table_xml([r for b in table for r in self._place(b)], LINE_WIDTH))
+                body.append(paragraph(self.tr("（续表）")))
+            body.append(table_xml(rows, LINE_WIDTH))
         return document(body)
+
+    def xlsx(self) -> bytes:
+        title, tables = self.tables()
+        style = self.v.get("sheet") or "numbers"
+        return workbook(title, tables, self.tr("（续表）"), style, f"{self.v.seed}-{self.v.content}")
 
 
 def _run(rows: tuple[IndRow, ...], r: int, kind: str) -> int:
@@ -481,5 +492,7 @@ def _run(rows: tuple[IndRow, ...], r: int, kind: str) -> int:
 
 
 def render(content: Content, variant: Variant) -> bytes:
-    """The content in the variant's template, as .docx bytes (deterministic in the variant)."""
-    return _Renderer(content, variant).docx()
+    """The content in the variant's template, as .docx bytes, or as .xlsx bytes when the variant
+    turns ``sheet`` (deterministic in the variant)."""
+    renderer = _Renderer(content, variant)
+    return renderer.xlsx() if variant.has("sheet") else renderer.docx()

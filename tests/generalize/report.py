@@ -23,10 +23,16 @@ def knob_keys(outcome: Outcome) -> list[str]:
     return keys or ["plain"]
 
 
+def _medium(key: str) -> bool:
+    """A knob that changes the file format, not the template: printed to PDF, written as a workbook."""
+    return key == "pdf" or key.startswith("sheet=")
+
+
 def _alone(outcome: Outcome, key: str) -> bool:
-    """Whether the variant turns no other knob (being printed to PDF aside, except for ``pdf``)."""
+    """Whether the variant turns no other knob (its file format aside, except for a format's own
+    row: ``pdf`` and ``sheet=…`` alone are the plain template in that format)."""
     keys = knob_keys(outcome)
-    return keys == [key] or (key != "pdf" and [k for k in keys if k != "pdf"] == [key])
+    return keys == [key] or (not _medium(key) and [k for k in keys if not _medium(k)] == [key])
 
 
 def _share(a: int, b: int) -> float | None:
@@ -74,6 +80,7 @@ def summary(outcomes: list[Outcome], seeds: str) -> dict[str, Any]:
         "seeds": seeds,
         "variants": len(outcomes),
         "pdf": sum(o.variant.has("pdf") for o in outcomes),
+        "sheets": sum(o.variant.has("sheet") for o in outcomes),
         "contents": len({o.variant.content.split("/")[0] for o in outcomes}),
         "cells": cells,
         "cells_equal": equal,
@@ -99,7 +106,8 @@ def _pct(x: float | None) -> str:
 
 def text(s: dict[str, Any]) -> str:
     lines = [
-        f"generalization: {s['variants']} variants ({s['pdf']} printed to PDF) of {s['contents']} contents, seeds {s['seeds']}",
+        f"generalization: {s['variants']} variants ({s['pdf']} printed to PDF, {s.get('sheets', 0)} written as .xlsx) "
+        f"of {s['contents']} contents, seeds {s['seeds']}",
         f"  cells equal to the plain rendering: {_pct(s['cells_equal_share'])} ({s['cells_equal']} of {s['cells']})",
         f"  variants equal: {s['equal']}; differing: {s['differ']}",
         f"  differing variants flagged: {_pct(s['flagged_share'])} ({s['flagged']}: {s['flagged_needs_review']} needs_review, "

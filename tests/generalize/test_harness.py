@@ -7,14 +7,17 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
+from typing import Any
 
 import pytest
 
 from parsers.formats.base import Services
 from parsers.text import clean_text
+from tests.generalize.conftest import SLICE_SHEET_SHARE
 from tests.generalize.content import Content, content, named, split_target
 from tests.generalize.harness import PRINTED, Outcome, Reading, Run, compare, converted
 from tests.generalize.render import render, traditional
+from tests.generalize.sheet import cell_value
 from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, FAST_SEEDS, KNOBS, Variant, draw, plain
 
 CONTENTS = [*sorted(named()), "synthetic-3", "synthetic-11", "synthetic-1000"]
@@ -50,15 +53,24 @@ def test_seed_ranges_are_disjoint_and_the_slice_turns_every_knob() -> None:
     ranges = [set(FAST_SEEDS), set(DEV_SEEDS), set(BENCH_SEEDS)]
     assert all(not (a & b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
     assert len(BENCH_SEEDS) >= 500
-    turned = {k for s in FAST_SEEDS for k, _ in draw(s).knobs}
+    turned = {k for s in FAST_SEEDS for k, _ in draw(s, sheet_share=SLICE_SHEET_SHARE).knobs}
     assert turned == set(KNOBS) - {"pdf"}
+    sheets = {v for s in FAST_SEEDS if (v := draw(s, sheet_share=SLICE_SHEET_SHARE).get("sheet"))}
+    assert sheets == set(KNOBS["sheet"])
+    # the knobs drawn before the file format do not depend on the shares
+    for s in (*FAST_SEEDS, *BENCH_SEEDS[:50]):
+        medium = ("pdf", "sheet")
+        a, b = draw(s), draw(s, pdf_share=0.5, sheet_share=0.5)
+        assert [k for k in b.knobs if k[0] not in medium] in ([k for k in a.knobs if k[0] not in medium], [])
 
 
 def test_variants_are_deterministic() -> None:
     for seed in (0, 5, 1234, 100007):
-        v = draw(seed)
-        assert v == draw(seed)
+        v = draw(seed, sheet_share=0.5)
+        assert v == draw(seed, sheet_share=0.5)
         assert render(content(v.content), v) == render(content(v.content), v)
+    sheet = Variant(3, "road", (("fine_grid", "on"), ("sheet", "numbers")))
+    assert render(content("road"), sheet) == render(content("road"), sheet)
 
 
 def test_split_target_keeps_the_text() -> None:
@@ -86,6 +98,43 @@ def test_knobs_do_what_they_say() -> None:
     assert ">评分标准<" in extra and ">序号<" in extra
     top = _xml(Variant(1, "road", (("goal_layout", "labels_on_top"), ("goal_labels", "novel"))))
     assert ">年度总体目标<" not in top
+
+
+def test_cell_value_prints_as_shown() -> None:
+    assert cell_value("89.974") == (89.974, "0.000")
+    assert cell_value("10") == (10, "0")
+    assert cell_value("98.50%") == (0.985, "0.00%")
+    assert cell_value("100%") == (1.0, "0%")
+    assert cell_value("1,009.86") == (1009.86, "#,##0.00")
+    assert cell_value("0.5") == (0.5, "0.0") and cell_value("-3") == (-3, "0")
+    # texts that no number format would print as typed stay text
+    for text in ("≥95%", "007", "05%", "1-12月", "2,00", "10分", "1234567890123456", ""):
+        assert cell_value(text) == (text, "@")
+
+
+def _sheet(variant: Variant) -> object:
+    from openpyxl import load_workbook
+
+    return load_workbook(BytesIO(render(content(variant.content), variant))).active
+
+
+def test_sheet_knob_writes_a_workbook_laid_out_as_exported() -> None:
+    ws: Any = _sheet(Variant(1, "road", (("sheet", "numbers"),)))
+    title = next(
+        r for r in ws.merged_cells.ranges if ws.cell(r.min_row, r.min_col).value == "项目支出绩效自评表"
+    )
+    assert title.max_col == ws.max_column  # merged across the form
+    values = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    numbers = [c for c in values if isinstance(c.value, int | float)]
+    assert numbers and all(c.number_format != "@" for c in numbers)
+    assert any(c.number_format.endswith("%") for c in numbers) or any("." in c.number_format for c in numbers)
+    assert len(ws.merged_cells.ranges) > 5  # the 一级指标 labels merged down, the goal across
+    assert ws.max_column - title.min_col + 1 == 9  # the national template's 9 columns
+    text: Any = _sheet(Variant(1, "road", (("sheet", "text"),)))
+    assert all(isinstance(c.value, str) for row in text.iter_rows() for c in row if c.value is not None)
+    assert ws.parent.properties.modified == ws.parent.properties.created  # not the time of saving
+    fine: Any = _sheet(Variant(1, "road", (("fine_grid", "on"), ("sheet", "numbers"))))
+    assert fine.max_column >= 40  # every edge of every row is a column boundary
 
 
 def test_compare_counts_every_field(run: Run) -> None:

@@ -114,7 +114,8 @@ EXTRA_COLUMNS: dict[str, tuple[str, str, str]] = {
     "prev_year": ("上年完成值", "before_actual", "numbers"),
 }
 
-#: Every knob and the values it takes. ``pdf`` is only drawn when the caller allows it.
+#: Every knob and the values it takes. ``pdf`` and ``sheet`` (the form written as an .xlsx
+#: workbook: ``tests/generalize/sheet.py``) are only drawn when the caller allows them.
 KNOBS: dict[str, tuple[str, ...]] = {
     "ind_order": tuple(k for k in IND_ORDERS if k != "national"),
     "fund_order": tuple(k for k in FUND_ORDERS if k != "national"),
@@ -138,6 +139,7 @@ KNOBS: dict[str, tuple[str, ...]] = {
     "repeated_levels": ("on",),
     "split_tables": ("on",),
     "pdf": ("on",),
+    "sheet": ("numbers", "text"),
 }
 
 
@@ -162,11 +164,13 @@ def _content_name(rng: random.Random, seed: int) -> str:
     return rng.choice(names) if rng.random() < 0.55 else f"synthetic-{seed}"
 
 
-def draw(seed: int, *, pdf_share: float = 0.0) -> Variant:
-    """The variant of ``seed``: a content and one knob (40 %) or two to six knobs at once."""
+def draw(seed: int, *, pdf_share: float = 0.0, sheet_share: float = 0.0) -> Variant:
+    """The variant of ``seed``: a content and one knob (40 %) or two to six knobs at once; then,
+    with the given shares, printed to PDF or written as a workbook (the knobs drawn before are
+    the same whatever the shares)."""
     rng = random.Random(f"variant-{seed}")
     content = _content_name(rng, seed)
-    pool = [k for k in KNOBS if k != "pdf"]
+    pool = [k for k in KNOBS if k not in ("pdf", "sheet")]
     n = 1 if rng.random() < 0.4 else rng.randint(2, 6)
     chosen = sorted(rng.sample(pool, n), key=list(KNOBS).index)
     knobs: list[tuple[str, str]] = []
@@ -181,6 +185,10 @@ def draw(seed: int, *, pdf_share: float = 0.0) -> Variant:
     if rng.random() < pdf_share:
         # a fifth of the printed variants are the plain template printed: PDF reading alone
         knobs = [("pdf", "on")] if rng.random() < 0.2 else [*knobs, ("pdf", "on")]
+    elif rng.random() < sheet_share:
+        # likewise a fifth of the workbooks are the plain template: the spreadsheet reader alone
+        sheet = ("sheet", rng.choice(KNOBS["sheet"]))
+        knobs = [sheet] if rng.random() < 0.2 else [*knobs, sheet]
     if any(k == "no_initial" for k, _ in knobs):
         content = f"{content}/no-initial"
     return Variant(seed, content, tuple(knobs))

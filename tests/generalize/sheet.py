@@ -1,0 +1,107 @@
+"""Tables placed in twips → an .xlsx workbook, laid out as a budget system's export or a clerk
+working in Excel lays a form out (the ``sheet`` knob).
+
+One worksheet. The title and the year sit in rows merged across the form's width; the form may
+start a few rows down and a few columns in (empty rows and columns around it). The sheet's
+column boundaries are every edge of every placed cell (a table cut differently row by row gets
+as many narrow columns as it has edges, as a Word table pasted into Excel does); a cell spanning
+several of them, or merged down, is a merged range holding its text in its top-left cell; each
+column is as wide as its edges are apart; a table cell has thin borders and wrapped text.
+
+Values (``sheet=numbers``): a printed number is stored as a number with the number format that
+prints it as on paper — "89.974" as 89.974 under ``0.000``, "98.50%" as 0.985 under ``0.00%``,
+"1,009.86" as 1009.86 under ``#,##0.00`` — and every other text as text. ``sheet=text``: every
+value stored as text (the exports that write numbers as strings). The rule is this module's own,
+not jixiao's number reader: the workbook is written independently of what reads it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+from decimal import Decimal
+
+from tests.generalize import content  # noqa: F401  (puts sample_docs/build on the path)
+from tests.generalize.tablexml import PRow
+
+from sheetkit import reproducible_bytes  # isort: skip
+
+#: A number as a clerk types it into Excel: no leading zero ("007" stays text, as Excel would
+#: print 7), thousands grouped or not; at most 15 significant digits (Excel's precision).
+_NUMBER = re.compile(r"^-?(0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.(\d+))?$")
+_PERCENT = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.(\d+))?%$")
+
+#: Points per character of column width (Excel's default font: 7 px at 96 dpi).
+PT_PER_CHAR = 5.25
+
+
+def cell_value(text: str) -> tuple[object, str]:
+    """(value, number format) of a printed text: numbers as numbers that print as shown."""
+    if sum(ch.isdigit() for ch in text) > 15:
+        return text, "@"
+    if m := _NUMBER.match(text):
+        places = len(m.group(2) or "")
+        grouped = "," in m.group(1)
+        base = "#,##0" if grouped else "0"
+        fmt = base + ("." + "0" * places if places else "")
+        number = Decimal(text.replace(",", ""))
+        return (float(number) if places else int(number)), fmt
+    if m := _PERCENT.match(text):
+        places = len(m.group(1) or "")
+        return float(Decimal(text[:-1]) / 100), "0" + ("." + "0" * places if places else "") + "%"
+    return text, "@"
+
+
+def workbook(title: list[str], tables: list[list[PRow]], between: str, style: str, seed: str) -> bytes:
+    """The workbook of a form: ``title`` lines above it, ``tables`` one under the other with a
+    ``between`` line (（续表）) before each table after the first."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Side
+    from openpyxl.utils import get_column_letter
+
+    rng = random.Random(f"sheet-{seed}")
+    top, left = rng.randint(0, 2), rng.randint(0, 2)
+    edges = sorted({x for rows in tables for row in rows for c in row.cells for x in (c.x0, c.x1)})
+    col = {x: left + 1 + i for i, x in enumerate(edges)}
+    last_col = left + len(edges) - 1
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    for i, (a, b) in enumerate(itertools.pairwise(edges)):
+        ws.column_dimensions[get_column_letter(left + 1 + i)].width = round((b - a) / 20 / PT_PER_CHAR, 2)
+    thin = Side(style="thin")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="center")
+    r = top + 1
+
+    def line(text: str) -> None:
+        nonlocal r
+        ws.cell(r, left + 1, text).alignment = Alignment(horizontal="center")
+        ws.merge_cells(start_row=r, start_column=left + 1, end_row=r, end_column=last_col)
+        r += 1
+
+    for text in title:
+        line(text)
+    for k, rows in enumerate(tables):
+        if k:
+            line(between)
+        first = r
+        for i, row in enumerate(rows):
+            for c in row.cells:
+                c0, c1 = col[c.x0], col[c.x1] - 1
+                r1 = first + min(i + c.rs, len(rows)) - 1
+                value, fmt = cell_value(c.text) if style == "numbers" and c.text else (c.text or None, "@")
+                cell = ws.cell(r, c0, value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # text as typed, never a formula
+                if c.text:
+                    cell.number_format = fmt
+                for rr in range(r, r1 + 1):
+                    for cc in range(c0, c1 + 1):
+                        ws.cell(rr, cc).border = border
+                cell.alignment = wrap
+                if c1 > c0 or r1 > r:
+                    ws.merge_cells(start_row=r, start_column=c0, end_row=r1, end_column=c1)
+            r += 1
+    return reproducible_bytes(wb)  # the same variant, the same bytes
