@@ -92,8 +92,9 @@ bench: $(STAMP) calc fonts valgrind
 	$(BIN)/python -m bench.ocr
 
 ## generalize: read 600 held-out template variants against their plain renderings (cells equal,
-## differing variants flagged, failures by knob); a share printed to PDF where soffice exists
-generalize: $(STAMP) libreoffice fonts
+## differing variants flagged, failures by knob); a share printed to PDF and a share of the
+## workbooks saved as .xls, by LibreOffice
+generalize: $(STAMP) calc fonts
 	$(BIN)/python -m bench.generalize
 
 ## samples: rebuild sample_docs/*.docx from sample_docs/build/build.py (deterministic)

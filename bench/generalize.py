@@ -1,8 +1,8 @@
 """``make generalize`` (and part of ``make bench``): the generalization benchmark.
 
 Renders ≥ 500 template variants of the sample forms' content and of contents of the suite's own
-(``tests/generalize``), a share printed to PDF by LibreOffice where ``soffice`` is installed, reads
-each through the real pipeline and compares it with the plain rendering of the same content.
+(``tests/generalize``), a share printed to PDF, a share written as .xlsx workbooks and some of those
+saved as .xls by LibreOffice (where ``soffice`` is installed), reads each through the real pipeline and compares it with the plain rendering of the same content.
 Prints the share of cells equal, the variants that differ and the share of those flagged
 (``needs_review``, or a status that is not ok), and the failures grouped by knob with one example
 each; writes the figures to ``bench/results/generalize.json`` (and ``.txt``).
@@ -27,18 +27,19 @@ from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, draw
 RESULTS = Path(__file__).resolve().parent / "results"
 
 
-def run(seeds: range, pdf_share: float, sheet_share: float) -> list[Outcome]:
-    variants = [draw(s, pdf_share=pdf_share, sheet_share=sheet_share) for s in seeds]
-    rendered = {v.seed: render_variant(v)[1] for v in variants}
-    printed = pdf.to_pdf({f"variant-{v.seed}": rendered[v.seed] for v in variants if v.has("pdf")})
+def run(seeds: range, pdf_share: float, sheet_share: float, xls_share: float) -> list[Outcome]:
+    variants = [draw(s, pdf_share=pdf_share, sheet_share=sheet_share, xls_share=xls_share) for s in seeds]
+    rendered = {f"variant-{v.seed}": render_variant(v)[1] for v in variants}
+    files = dict(rendered)
+    files |= pdf.to_pdf(
+        {f"variant-{v.seed}": rendered[f"variant-{v.seed}"] for v in variants if v.has("pdf")}
+    )
+    files |= pdf.to_xls(
+        {f"variant-{v.seed}": rendered[f"variant-{v.seed}"] for v in variants if v.has("xls")}
+    )
     with Services() as services:
         harness = Run(services)
-        return [
-            harness.outcome(v, printed[f"variant-{v.seed}"], "pdf")
-            if v.has("pdf")
-            else harness.outcome(v, rendered[v.seed], suffix(v))
-            for v in variants
-        ]
+        return [harness.outcome(v, files[f"variant-{v.seed}"], suffix(v)) for v in variants]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0.15,
         help="share of variants written as .xlsx workbooks (of those not printed to PDF)",
     )
+    ap.add_argument(
+        "--xls-share",
+        type=float,
+        default=0.4,
+        help="share of the workbooks saved as .xls by LibreOffice Calc (needs soffice and Calc)",
+    )
     args = ap.parse_args(argv)
     base = DEV_SEEDS if args.dev else BENCH_SEEDS
     first = args.start if args.start is not None else base.start
@@ -68,8 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     if share and not pdf.cjk_font():
         print("no Chinese font (fonts-noto-cjk; `make fonts`): no variant is printed to PDF")
         share = 0.0
+    xls_share = args.xls_share if pdf.soffice() is not None else 0.0
+    if args.xls_share and not xls_share:
+        print("LibreOffice (soffice) not installed: no workbook is saved as .xls")
     t = time.perf_counter()
-    outcomes = run(seeds, share, args.sheet_share)
+    outcomes = run(seeds, share, args.sheet_share, xls_share)
     s = summary(outcomes, f"{seeds.start}–{seeds.stop - 1}")
     s["seconds"] = round(time.perf_counter() - t, 1)
     report = text(s)

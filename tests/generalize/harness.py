@@ -252,11 +252,16 @@ def render_variant(variant: Variant) -> tuple[Content, bytes]:
 
 
 def suffix(variant: Variant) -> str:
-    return "xlsx" if variant.has("sheet") else "docx"
+    """The file's suffix: what it is (jixiao reads it by content, the name is only shown)."""
+    if variant.has("pdf"):
+        return "pdf"
+    if variant.has("sheet"):
+        return "xls" if variant.has("xls") else "xlsx"
+    return "docx"
 
 
 def evaluate(variants: Iterable[Variant], services: Services) -> list[Outcome]:
-    """Every variant as .docx, or .xlsx (``sheet``); ``pdf`` variants need ``tests.generalize.pdf``
-    (see bench)."""
+    """Every variant as .docx, or .xlsx (``sheet``); ``pdf`` and ``xls`` variants need LibreOffice
+    (``tests.generalize.pdf``: see bench)."""
     run = Run(services)
     return [run.outcome(v, render_variant(v)[1], suffix(v)) for v in variants]

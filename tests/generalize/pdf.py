@@ -1,4 +1,5 @@
-"""A share of the variants printed to PDF by LibreOffice (benchmark only: CI has no LibreOffice).
+"""A share of the variants printed to PDF, and a share of the workbooks saved as Excel 97 (.xls), by
+LibreOffice (benchmark only: CI has no LibreOffice Calc, and printing takes minutes).
 
 One ``soffice`` call converts many files, with a profile directory of its own
 (``-env:UserInstallation``) so that it neither meets a running LibreOffice nor leaves settings in
@@ -29,28 +30,46 @@ def cjk_font() -> bool:
 
 def to_pdf(docs: dict[str, bytes], timeout: int = 1800) -> dict[str, bytes]:
     """``{name: docx bytes}`` → ``{name: pdf bytes}`` (names are file stems); needs ``soffice``."""
+    return convert(docs, "docx", "pdf", timeout)
+
+
+def to_xls(books: dict[str, bytes], timeout: int = 1800) -> dict[str, bytes]:
+    """``{name: xlsx bytes}`` → ``{name: xls bytes}`` (BIFF8, as Excel 97–2003 saves); needs
+    ``soffice`` with Calc (``make calc``)."""
+    return convert(books, "xlsx", "xls:MS Excel 97", timeout)
+
+
+def convert(files: dict[str, bytes], suffix: str, target: str, timeout: int) -> dict[str, bytes]:
+    """One ``soffice --convert-to`` over all the files; ``target`` is LibreOffice's filter spec."""
     exe = soffice()
     if exe is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
-    if not docs:
+        raise RuntimeError("LibreOffice (soffice) is not installed: make libreoffice (make calc for .xls)")
+    if not files:
         return {}
+    out_suffix = target.split(":")[0]
     with tempfile.TemporaryDirectory(prefix="jixiao-generalize-") as tmp:
         src = Path(tmp)
-        for name, data in docs.items():
-            (src / f"{name}.docx").write_bytes(data)
+        for name, data in files.items():
+            (src / f"{name}.{suffix}").write_bytes(data)
         subprocess.run(
             [
                 exe,
                 f"-env:UserInstallation=file://{src}/profile",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                target,
                 "--outdir",
-                str(src / "pdf"),
-                *sorted(str(p) for p in src.glob("*.docx")),
+                str(src / "out"),
+                *sorted(str(p) for p in src.glob(f"*.{suffix}")),
             ],
             check=True,
             capture_output=True,
             timeout=timeout,
         )
-        return {name: (src / "pdf" / f"{name}.pdf").read_bytes() for name in docs}
+        missing = [name for name in files if not (src / "out" / f"{name}.{out_suffix}").exists()]
+        if missing:
+            raise RuntimeError(
+                f"LibreOffice converted {len(files) - len(missing)} of {len(files)} files to {out_suffix}"
+                + (": is Calc installed? (make calc)" if out_suffix == "xls" else "")
+            )
+        return {name: (src / "out" / f"{name}.{out_suffix}").read_bytes() for name in files}

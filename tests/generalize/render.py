@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from tests.generalize.content import Content, IndRow, split_target
-from tests.generalize.sheet import workbook
+from tests.generalize.sheet import XLS_COLUMNS, workbook
 from tests.generalize.tablexml import LINE_WIDTH, PCell, PRow, document, paragraph, table_xml
 from tests.generalize.variants import (
     EXTRA_COLUMNS,
@@ -474,7 +474,8 @@ class _Renderer:
     def xlsx(self) -> bytes:
         title, tables = self.tables()
         style = self.v.get("sheet") or "numbers"
-        return workbook(title, tables, self.tr("（续表）"), style, f"{self.v.seed}-{self.v.content}")
+        most = XLS_COLUMNS if self.v.has("xls") else 16384
+        return workbook(title, tables, self.tr("（续表）"), style, f"{self.v.seed}-{self.v.content}", most)
 
 
 def _run(rows: tuple[IndRow, ...], r: int, kind: str) -> int:

@@ -25,7 +25,7 @@ def knob_keys(outcome: Outcome) -> list[str]:
 
 def _medium(key: str) -> bool:
     """A knob that changes the file format, not the template: printed to PDF, written as a workbook."""
-    return key == "pdf" or key.startswith("sheet=")
+    return key in ("pdf", "xls") or key.startswith("sheet=")
 
 
 def _alone(outcome: Outcome, key: str) -> bool:
@@ -81,6 +81,7 @@ def summary(outcomes: list[Outcome], seeds: str) -> dict[str, Any]:
         "variants": len(outcomes),
         "pdf": sum(o.variant.has("pdf") for o in outcomes),
         "sheets": sum(o.variant.has("sheet") for o in outcomes),
+        "xls": sum(o.variant.has("xls") for o in outcomes),
         "contents": len({o.variant.content.split("/")[0] for o in outcomes}),
         "cells": cells,
         "cells_equal": equal,
@@ -106,7 +107,8 @@ def _pct(x: float | None) -> str:
 
 def text(s: dict[str, Any]) -> str:
     lines = [
-        f"generalization: {s['variants']} variants ({s['pdf']} printed to PDF, {s.get('sheets', 0)} written as .xlsx) "
+        f"generalization: {s['variants']} variants ({s['pdf']} printed to PDF, {s.get('sheets', 0)} workbooks: "
+        f"{s.get('sheets', 0) - s.get('xls', 0)} .xlsx, {s.get('xls', 0)} .xls) "
         f"of {s['contents']} contents, seeds {s['seeds']}",
         f"  cells equal to the plain rendering: {_pct(s['cells_equal_share'])} ({s['cells_equal']} of {s['cells']})",
         f"  variants equal: {s['equal']}; differing: {s['differ']}",

@@ -53,17 +53,47 @@ def cell_value(text: str) -> tuple[object, str]:
     return text, "@"
 
 
-def workbook(title: list[str], tables: list[list[PRow]], between: str, style: str, seed: str) -> bytes:
+#: Columns an Excel 97–2003 (.xls) sheet holds (A–IV).
+XLS_COLUMNS = 256
+
+
+def fewer_edges(edges: list[int], cells: list[tuple[int, int]], most: int) -> dict[int, int]:
+    """Each edge → the edge it is drawn at when a sheet has at most ``most`` columns: the edges
+    of the narrowest columns are moved onto their neighbours (a grid cut every few twips is drawn
+    coarser, as a clerk drawing it in Excel 97 would have had to), never collapsing a cell."""
+    at = {x: x for x in edges}
+    kept = sorted(edges)
+    while len(kept) - 1 > most:
+        gaps = sorted(range(len(kept) - 1), key=lambda i: kept[i + 1] - kept[i])
+        for i in gaps:
+            drop, onto = (kept[i + 1], kept[i]) if i + 1 < len(kept) - 1 else (kept[i], kept[i + 1])
+            if drop in (kept[0], kept[-1]):
+                continue
+            moved = {x: (onto if y == drop else y) for x, y in at.items()}
+            if all(moved[a] != moved[b] for a, b in cells):
+                at = moved
+                kept.remove(drop)
+                break
+        else:
+            raise ValueError(f"cannot draw the grid in {most} columns")
+    return at
+
+
+def workbook(
+    title: list[str], tables: list[list[PRow]], between: str, style: str, seed: str, most: int = 16384
+) -> bytes:
     """The workbook of a form: ``title`` lines above it, ``tables`` one under the other with a
-    ``between`` line (（续表）) before each table after the first."""
+    ``between`` line (（续表）) before each table after the first; at most ``most`` columns."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Side
     from openpyxl.utils import get_column_letter
 
     rng = random.Random(f"sheet-{seed}")
     top, left = rng.randint(0, 2), rng.randint(0, 2)
-    edges = sorted({x for rows in tables for row in rows for c in row.cells for x in (c.x0, c.x1)})
-    col = {x: left + 1 + i for i, x in enumerate(edges)}
+    spans = [(c.x0, c.x1) for rows in tables for row in rows for c in row.cells]
+    drawn = fewer_edges(sorted({x for span in spans for x in span}), spans, most - left)
+    edges = sorted(set(drawn.values()))
+    col = {x: left + 1 + edges.index(y) for x, y in drawn.items()}
     last_col = left + len(edges) - 1
     wb = Workbook()
     ws = wb.active

@@ -4,6 +4,7 @@ nothing would make its figures worthless."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from io import BytesIO
@@ -17,7 +18,7 @@ from tests.generalize.conftest import SLICE_SHEET_SHARE
 from tests.generalize.content import Content, content, named, split_target
 from tests.generalize.harness import PRINTED, Outcome, Reading, Run, compare, converted
 from tests.generalize.render import render, traditional
-from tests.generalize.sheet import cell_value
+from tests.generalize.sheet import XLS_COLUMNS, cell_value, fewer_edges
 from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, FAST_SEEDS, KNOBS, Variant, draw, plain
 
 CONTENTS = [*sorted(named()), "synthetic-3", "synthetic-11", "synthetic-1000"]
@@ -54,7 +55,7 @@ def test_seed_ranges_are_disjoint_and_the_slice_turns_every_knob() -> None:
     assert all(not (a & b) for i, a in enumerate(ranges) for b in ranges[i + 1 :])
     assert len(BENCH_SEEDS) >= 500
     turned = {k for s in FAST_SEEDS for k, _ in draw(s, sheet_share=SLICE_SHEET_SHARE).knobs}
-    assert turned == set(KNOBS) - {"pdf"}
+    assert turned == set(KNOBS) - {"pdf", "xls"}  # LibreOffice's media: make generalize
     sheets = {v for s in FAST_SEEDS if (v := draw(s, sheet_share=SLICE_SHEET_SHARE).get("sheet"))}
     assert sheets == set(KNOBS["sheet"])
     # the knobs drawn before the file format do not depend on the shares
@@ -135,6 +136,24 @@ def test_sheet_knob_writes_a_workbook_laid_out_as_exported() -> None:
     assert ws.parent.properties.modified == ws.parent.properties.created  # not the time of saving
     fine: Any = _sheet(Variant(1, "road", (("fine_grid", "on"), ("sheet", "numbers"))))
     assert fine.max_column >= 40  # every edge of every row is a column boundary
+    assert (
+        _sheet(Variant(1, "road", (("fine_grid", "on"), ("sheet", "numbers"), ("xls", "on")))).max_column
+        <= 256
+    )
+
+
+def test_fewer_edges_never_collapses_a_cell() -> None:
+    rows = [[0, 50, 100, 150, 200], [0, 52, 98, 153, 200], [0, 49, 200], [0, 101, 200]]
+    cells = [(a, b) for cuts in rows for a, b in itertools.pairwise(cuts)]
+    edges = sorted({x for cuts in rows for x in cuts})
+    for most in (7, 5, 4):
+        at = fewer_edges(edges, cells, most)
+        assert len(set(at.values())) - 1 == most and all(at[a] < at[b] for a, b in cells)
+        assert at[0] == 0 and at[200] == 200  # the form keeps its outer edges
+    assert fewer_edges(edges, cells, 4)[52] == fewer_edges(edges, cells, 4)[50]  # the nearest merge
+    with pytest.raises(ValueError):
+        fewer_edges(edges, cells, 3)  # four cells side by side in one row
+    assert XLS_COLUMNS == 256
 
 
 def test_compare_counts_every_field(run: Run) -> None:

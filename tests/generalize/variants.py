@@ -114,8 +114,10 @@ EXTRA_COLUMNS: dict[str, tuple[str, str, str]] = {
     "prev_year": ("上年完成值", "before_actual", "numbers"),
 }
 
-#: Every knob and the values it takes. ``pdf`` and ``sheet`` (the form written as an .xlsx
-#: workbook: ``tests/generalize/sheet.py``) are only drawn when the caller allows them.
+#: Every knob and the values it takes. ``pdf``, ``sheet`` (the form written as an .xlsx workbook:
+#: ``tests/generalize/sheet.py``) and ``xls`` (the workbook saved as Excel 97 by LibreOffice) are
+#: only drawn when the caller allows them.
+MEDIA = ("pdf", "sheet", "xls")
 KNOBS: dict[str, tuple[str, ...]] = {
     "ind_order": tuple(k for k in IND_ORDERS if k != "national"),
     "fund_order": tuple(k for k in FUND_ORDERS if k != "national"),
@@ -140,6 +142,7 @@ KNOBS: dict[str, tuple[str, ...]] = {
     "split_tables": ("on",),
     "pdf": ("on",),
     "sheet": ("numbers", "text"),
+    "xls": ("on",),
 }
 
 
@@ -164,13 +167,13 @@ def _content_name(rng: random.Random, seed: int) -> str:
     return rng.choice(names) if rng.random() < 0.55 else f"synthetic-{seed}"
 
 
-def draw(seed: int, *, pdf_share: float = 0.0, sheet_share: float = 0.0) -> Variant:
+def draw(seed: int, *, pdf_share: float = 0.0, sheet_share: float = 0.0, xls_share: float = 0.0) -> Variant:
     """The variant of ``seed``: a content and one knob (40 %) or two to six knobs at once; then,
-    with the given shares, printed to PDF or written as a workbook (the knobs drawn before are
-    the same whatever the shares)."""
+    with the given shares, printed to PDF or written as a workbook, and a share of the workbooks
+    saved as .xls (the knobs drawn before are the same whatever the shares)."""
     rng = random.Random(f"variant-{seed}")
     content = _content_name(rng, seed)
-    pool = [k for k in KNOBS if k not in ("pdf", "sheet")]
+    pool = [k for k in KNOBS if k not in MEDIA]
     n = 1 if rng.random() < 0.4 else rng.randint(2, 6)
     chosen = sorted(rng.sample(pool, n), key=list(KNOBS).index)
     knobs: list[tuple[str, str]] = []
@@ -189,6 +192,8 @@ def draw(seed: int, *, pdf_share: float = 0.0, sheet_share: float = 0.0) -> Vari
         # likewise a fifth of the workbooks are the plain template: the spreadsheet reader alone
         sheet = ("sheet", rng.choice(KNOBS["sheet"]))
         knobs = [sheet] if rng.random() < 0.2 else [*knobs, sheet]
+        if rng.random() < xls_share:
+            knobs.append(("xls", "on"))
     if any(k == "no_initial" for k, _ in knobs):
         content = f"{content}/no-initial"
     return Variant(seed, content, tuple(knobs))
