@@ -177,9 +177,14 @@ def read_band(
         return out
 
     leaves = [c for c in cells if not children(c)]
+    left_edge = min(grid.x(c)[0] for c in cells)
     columns: list[Column] = []
     for leaf in sorted(leaves, key=lambda c: grid.x(c)[0]):
         lx = grid.x(leaf)
+        if leaf.text and _down_the_side(leaf, lx, band, left_edge):
+            key = (table, leaf.row, leaf.col)
+            columns.append(Column(lx[0], lx[1], BLOCK, (leaf.text,), (key,)))
+            continue
         centre = (lx[0] + lx[1]) / 2
         ancestors = sorted(
             (
@@ -202,6 +207,19 @@ def read_band(
             for k, c in enumerate(columns)
         ]
     return Band(tuple(columns), n, table)
+
+
+def _down_the_side(leaf: Cell, x: tuple[float, float], band: list[RowView], left_edge: float) -> bool:
+    """Whether a band cell is the block's side label, whatever it says (预算资金, 项目资金（万元）,
+    绩效指标): a cell of the band's top row at the block's left edge, merged down past the band
+    over the block's rows. No value can lie under it, so it is no column, and a wording the
+    vocabulary does not list (预算资金 reads as 全年预算数 by its words) cannot take a field
+    from the column that holds it."""
+    return (
+        leaf.row == band[0].row
+        and leaf.row + leaf.row_span - 1 > band[-1].row
+        and x[0] <= left_edge + 1e-6
+    )
 
 
 #: The fields a group may hold besides its own: 年度指标值 › 指标性质 | 指标值 | 度量单位.

@@ -4,8 +4,13 @@ the reader is not sure. Each case is a small synthetic document drawn on a fine 
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal as D
 
+from parsers.formats.base import ParseOptions
+from parsers.formats.xlsx import parse_xlsx
+from pipeline.extract import forms_of
+from schemas.profiles import NATIONAL
 from tests.forms.drawn import (
     EXPECTED,
     GOAL,
@@ -44,7 +49,17 @@ def test_every_non_empty_cell_has_a_role() -> None:
 
 def test_stray_empty_slivers_beside_values_are_ignored() -> None:
     body = [
-        [("产出指标", 5), ("数量指标", 5), ("养护里程", 8), ("", 1), ("≥50公里", 4), ("52公里", 5), ("30", 3), ("30", 3), ("", 6)],
+        [
+            ("产出指标", 5),
+            ("数量指标", 5),
+            ("养护里程", 8),
+            ("", 1),
+            ("≥50公里", 4),
+            ("52公里", 5),
+            ("30", 3),
+            ("30", 3),
+            ("", 6),
+        ],
         *IND_BODY[1:],
     ]
     form = read(standard(ind=[IND_HEAD, *body]))
@@ -54,7 +69,18 @@ def test_stray_empty_slivers_beside_values_are_ignored() -> None:
 
 def test_a_target_printed_over_three_cells_is_read_left_to_right() -> None:
     body = [
-        [("产出指标", 5), ("数量指标", 5), ("养护里程", 8), ("≥", 1), ("50", 3), ("公里", 1), ("52公里", 5), ("30", 3), ("30", 3), ("", 6)],
+        [
+            ("产出指标", 5),
+            ("数量指标", 5),
+            ("养护里程", 8),
+            ("≥", 1),
+            ("50", 3),
+            ("公里", 1),
+            ("52公里", 5),
+            ("30", 3),
+            ("30", 3),
+            ("", 6),
+        ],
         *IND_BODY[1:],
     ]
     form = read(standard(ind=[IND_HEAD, *body]))
@@ -66,14 +92,45 @@ def test_a_target_printed_over_three_cells_is_read_left_to_right() -> None:
 
 def test_a_two_row_header_band_gives_every_leaf_its_path() -> None:
     head = [
-        [("一级指标", 5), ("二级指标", 5), ("三级指标", 8), ("年度指标值", 9), ("实际完成值", 4), ("分值", 3), ("得分", 3), ("偏差原因", 3)],
+        [
+            ("一级指标", 5),
+            ("二级指标", 5),
+            ("三级指标", 8),
+            ("年度指标值", 9),
+            ("实际完成值", 4),
+            ("分值", 3),
+            ("得分", 3),
+            ("偏差原因", 3),
+        ],
         [("", 18), ("指标性质", 3), ("指标值", 3), ("度量单位", 3), ("", 13)],
     ]
     # the cells merged down through the band: the 18 columns on the left and the 13 on the right
     # are one empty sub-row cell each here; the band still has every leaf
     body = [
-        [("产出指标", 5), ("数量指标", 5), ("养护里程", 8), ("≥", 3), ("50", 3), ("公里", 3), ("52公里", 4), ("30", 3), ("30", 3), ("", 3)],
-        [("", 5), ("质量指标", 5), ("合格率", 8), ("≥", 3), ("95", 3), ("%", 3), ("90%", 4), ("20", 3), ("18", 3), ("雨季影响", 3)],
+        [
+            ("产出指标", 5),
+            ("数量指标", 5),
+            ("养护里程", 8),
+            ("≥", 3),
+            ("50", 3),
+            ("公里", 3),
+            ("52公里", 4),
+            ("30", 3),
+            ("30", 3),
+            ("", 3),
+        ],
+        [
+            ("", 5),
+            ("质量指标", 5),
+            ("合格率", 8),
+            ("≥", 3),
+            ("95", 3),
+            ("%", 3),
+            ("90%", 4),
+            ("20", 3),
+            ("18", 3),
+            ("雨季影响", 3),
+        ],
     ]
     form = read(standard(ind=[*head, *body]))
     first, second = form.indicators[:2]
@@ -100,9 +157,27 @@ def test_headers_worded_unlike_any_synonym_are_read_by_their_key_words() -> None
 
 
 def test_weights_printed_before_the_targets() -> None:
-    head: Row = [("一级指标", 5), ("二级指标", 5), ("三级指标", 8), ("权重", 3), ("指标值", 5), ("完成值", 5), ("得分", 3), ("原因", 6)]
+    head: Row = [
+        ("一级指标", 5),
+        ("二级指标", 5),
+        ("三级指标", 8),
+        ("权重", 3),
+        ("指标值", 5),
+        ("完成值", 5),
+        ("得分", 3),
+        ("原因", 6),
+    ]
     body = [
-        [(r[0][0], 5), (r[1][0], 5), (r[2][0], 8), (r[5][0], 3), (r[3][0], 5), (r[4][0], 5), (r[6][0], 3), (r[7][0], 6)]
+        [
+            (r[0][0], 5),
+            (r[1][0], 5),
+            (r[2][0], 8),
+            (r[5][0], 3),
+            (r[3][0], 5),
+            (r[4][0], 5),
+            (r[6][0], 3),
+            (r[7][0], 6),
+        ]
         for r in IND_BODY
     ]
     form = read(standard(ind=[head, *body]))
@@ -131,13 +206,26 @@ def test_goal_labels_on_top_with_unfamiliar_wording() -> None:
 
 def test_funds_with_per_line_weight_and_score_and_no_initial_budget() -> None:
     funds = [
-        [("项目资金（万元）", 8), ("", 8), ("全年预算数（A）", 5), ("全年执行数（B）", 5), ("执行率（B/A）", 5), ("分值", 4), ("得分", 5)],
+        [
+            ("项目资金（万元）", 8),
+            ("", 8),
+            ("全年预算数（A）", 5),
+            ("全年执行数（B）", 5),
+            ("执行率（B/A）", 5),
+            ("分值", 4),
+            ("得分", 5),
+        ],
         [("", 8), ("年度资金总额", 8), ("100", 5), ("95", 5), ("95%", 5), ("", 4), ("", 5)],
         [("", 8), ("其中：当年财政拨款", 8), ("100", 5), ("95", 5), ("95%", 5), ("10", 4), ("9.5", 5)],
     ]
     form = read(standard(funds=funds))
     total, fiscal = form.funds
-    assert (total.budget_initial, total.budget_full_year, total.executed, total.weight) == (None, D(100), D(95), None)
+    assert (total.budget_initial, total.budget_full_year, total.executed, total.weight) == (
+        None,
+        D(100),
+        D(95),
+        None,
+    )
     assert (fiscal.weight, fiscal.score, fiscal.rate_reported) == (D(10), D("9.5"), D("0.95"))
 
 
@@ -150,14 +238,44 @@ def test_the_funds_block_may_follow_the_indicators() -> None:
 
 
 def test_a_form_in_traditional_characters() -> None:
-    head: list[Row] = [[("項目名稱", 6), ("道路養護項目", 34)], [("主管部門", 6), ("某局", 14), ("實施單位", 6), ("某中心", 14)]]
+    head: list[Row] = [
+        [("項目名稱", 6), ("道路養護項目", 34)],
+        [("主管部門", 6), ("某局", 14), ("實施單位", 6), ("某中心", 14)],
+    ]
     funds = [
-        [("項目資金（萬元）", 6), ("", 6), ("年初預算數", 5), ("全年預算數", 5), ("全年執行數", 5), ("分值", 4), ("執行率", 4), ("得分", 5)],
+        [
+            ("項目資金（萬元）", 6),
+            ("", 6),
+            ("年初預算數", 5),
+            ("全年預算數", 5),
+            ("全年執行數", 5),
+            ("分值", 4),
+            ("執行率", 4),
+            ("得分", 5),
+        ],
         [("", 6), ("年度資金總額", 6), ("100", 5), ("100", 5), ("95", 5), ("10", 4), ("95%", 4), ("9.5", 5)],
     ]
     ind: list[Row] = [
-        [("一級指標", 5), ("二級指標", 5), ("三級指標", 8), ("年度指標值", 5), ("實際完成值", 5), ("分值", 3), ("得分", 3), ("偏差原因分析及改進措施", 6)],
-        [("產出指標", 5), ("數量指標", 5), ("養護裡程", 8), ("不低於50公里", 5), ("52公里", 5), ("90", 3), ("90", 3), ("無", 6)],
+        [
+            ("一級指標", 5),
+            ("二級指標", 5),
+            ("三級指標", 8),
+            ("年度指標值", 5),
+            ("實際完成值", 5),
+            ("分值", 3),
+            ("得分", 3),
+            ("偏差原因分析及改進措施", 6),
+        ],
+        [
+            ("產出指標", 5),
+            ("數量指標", 5),
+            ("養護裡程", 8),
+            ("不低於50公里", 5),
+            ("52公里", 5),
+            ("90", 3),
+            ("90", 3),
+            ("無", 6),
+        ],
     ]
     form = read([*head, *funds, *ind, [("總分", 28), ("100", 3), ("99.5", 3), ("", 6)]])
     assert form.project_name == "道路養護項目"  # values as printed
@@ -203,3 +321,64 @@ def test_a_total_that_is_not_a_number_makes_the_form_needs_review() -> None:
     form = read(standard(total=[[("总分", 28), ("100", 3), ("九十七", 3), ("", 6)]]))
     assert form.total_score_reported is None and form.total_score_raw == "九十七"
     assert form.needs_review and any("总分行的得分" in r for r in form.review_reasons)
+
+
+def _sheet_form(side_label: str) -> bytes:
+    """A form on a worksheet whose funds block has its side label merged down the left edge."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    rows: list[list[str]] = [
+        ["项目支出绩效自评表"],
+        ["项目名称", "测试项目"],
+        [side_label, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", "100", "90", "81", "10", "90%", "9"],
+        ["", "其中：当年财政拨款", "100", "90", "81", "—", "90%", "—"],
+        ["年度总体目标", "预期目标", "", "", "实际完成情况"],
+        ["", "完成道路养护", "", "", "已完成道路养护"],
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        ["产出指标", "数量指标", "养护里程", "≥50公里", "52公里", "90", "81", ""],
+        ["总分", "", "", "", "", "100", "90", ""],
+    ]
+    for r, row in enumerate(rows, start=1):
+        for c, text in enumerate(row, start=1):
+            if text:
+                ws.cell(r, c, text)
+    ws.merge_cells("A1:H1")
+    ws.merge_cells("B2:H2")
+    ws.merge_cells("A3:A5")  # the side label, down the funds block
+    ws.merge_cells("A6:A7")
+    for r in (6, 7):
+        ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
+        ws.merge_cells(start_row=r, start_column=5, end_row=r, end_column=8)
+    ws.merge_cells("A10:E10")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_side_label_down_the_funds_block_is_no_column_whatever_it_says() -> None:
+    # 预算资金 is in no list, and its words read as 全年预算数: written down the block's left edge,
+    # it is the block's label, so it cannot take that field from the 全年预算数 column
+    for label in ("项目资金（万元）", "预算资金（万元）", "资金来源及执行（万元）"):
+        (cf,), _ = forms_of(parse_xlsx(_sheet_form(label), ParseOptions()), NATIONAL)
+        form = cf.form
+        assert not form.needs_review, (label, form.review_reasons)
+        total = form.funds[0]
+        assert (total.line, total.budget_initial, total.budget_full_year, total.executed) == (
+            "total",
+            D(100),
+            D(90),
+            D(81),
+        ), label
+        assert form.money_unit == "万元"
