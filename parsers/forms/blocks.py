@@ -17,6 +17,7 @@ from typing import Literal
 from parsers.forms import meaning, vocab
 from parsers.forms.columns import band_rows
 from parsers.forms.layout import RowView
+from parsers.numbers import parse_decimal
 
 BlockKind = Literal["head", "funds", "goal", "indicators", "totals", "trailer", "other"]
 
@@ -65,6 +66,8 @@ def funds_header_at(rows: Sequence[RowView], i: int) -> bool:
     if is_funds_header(row):
         return True
     keys = [k for k in row.keys if k]
+    if any(parse_decimal(k) is not None for k in keys):
+        return False  # a header holds labels: a row with values is the 总分 row above the block, or a line
     fields = {meaning.fund_field(k) for k in keys}
     named = bool(fields & {"weight", "rate", "score"}) or any(
         vocab.is_funds_block_label(k) or k.startswith("预算执行情况") for k in keys

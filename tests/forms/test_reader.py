@@ -237,6 +237,16 @@ def test_the_funds_block_may_follow_the_indicators() -> None:
     assert form.funds[0].executed == D(95)
 
 
+def test_a_total_row_worded_as_a_score_just_above_the_funds_block_stays_the_total() -> None:
+    # 综合评分 names a score (as 得分 does): right above the funds header it was taken for the top
+    # row of that header's band, and the 总分 was lost; a header holds labels, never values
+    total: Row = [("综合评分", 28), ("100", 3), ("97", 3), ("", 6)]
+    form = read([*HEAD, *GOAL, IND_HEAD, *IND_BODY, total, *funds_rows()])
+    assert (form.total_weight_reported, form.total_score_reported) == (D(100), D(97))
+    assert [f.line for f in form.funds] == ["total", "fiscal"] and form.funds[0].executed == D(95)
+    assert not form.needs_review, form.review_reasons
+
+
 def test_a_form_in_traditional_characters() -> None:
     head: list[Row] = [
         [("項目名稱", 6), ("道路養護項目", 34)],
