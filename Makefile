@@ -8,10 +8,16 @@ PREFIX ?= $(HOME)/.local
 
 .PHONY: demo install test browser libreoffice calc fonts valgrind lint typecheck bench generalize samples pdfs office-samples scans goldens clean
 
+## rapidocr_onnxruntime requires opencv-python, the desktop build (it needs libGL, which a server
+## may lack); both builds install the same cv2 package, and whichever comes last wins. The
+## headless build is put back over it, so OCR needs no graphics library.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip uninstall --quiet --yes opencv-python
+	$(BIN)/pip install --quiet --force-reinstall --no-deps \
+	  "opencv-python-headless==$$($(BIN)/python -c 'import importlib.metadata as m; print(m.version("opencv-python-headless"))')"
 	touch $(STAMP)
 
 ## demo: set up and ingest the bundled sample documents into $(OUT), then print the summary.

@@ -20,6 +20,16 @@ MISSING = (
     f" / OCR is not installed, scans and images cannot be read: {INSTALL}"
 )
 
+#: rapidocr_onnxruntime pulls in opencv-python, OpenCV's desktop build, which needs libGL; it and
+#: the headless build install the same ``cv2``, and the one installed last is the one imported.
+HEADLESS = "pip uninstall -y opencv-python && pip install --force-reinstall --no-deps opencv-python-headless"
+DESKTOP_OPENCV = (
+    "OCR用的OpenCV是桌面版（opencv-python，需要libGL），本机没有libGL，无法识别扫描件或图片："
+    f"请执行 {HEADLESS}（或安装libGL：apt-get install libgl1）"
+    " / OCR's OpenCV is the desktop build (opencv-python), which needs libGL, missing here: "
+    f"{HEADLESS} (or install libGL: apt-get install libgl1)"
+)
+
 Box = tuple[float, float, float, float]
 #: Pixels (at the detection resolution) of each horizontal strip a page is detected in: the
 #: detector's feature maps grow with its input, and a whole page at once needs more memory than a
@@ -48,6 +58,8 @@ def require_ocr() -> None:
         import pypdfium2  # noqa: F401
         import rapidocr_onnxruntime  # noqa: F401
     except ImportError as e:
+        if "libGL" in str(e):
+            raise MissingComponent(f"{DESKTOP_OPENCV} ({e})") from e
         raise MissingComponent(f"{MISSING} ({e})") from e
 
 

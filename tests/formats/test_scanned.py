@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -279,6 +280,45 @@ def test_missing_ocr_says_how_to_install() -> None:
     status, code_, reason = out.stdout.split(" ", 2)
     assert (status, code_) == ("failed", "missing_component")
     assert "OCR组件未安装" in reason and "pip install rapidocr_onnxruntime" in reason
+
+
+def test_opencv_without_libgl_says_to_use_the_headless_build() -> None:
+    code = (
+        "import builtins, sys\n"
+        "real = builtins.__import__\n"
+        "def imp(name, *a, **k):\n"
+        "    if name == 'cv2':  # what the desktop build raises on a server without libGL\n"
+        "        raise ImportError('libGL.so.1: cannot open shared object file: No such file or directory')\n"
+        "    return real(name, *a, **k)\n"
+        "builtins.__import__ = imp\n"
+        "from pathlib import Path\n"
+        "from parsers.formats.base import ParseOptions\n"
+        "from pipeline.extract import extract\n"
+        "from schemas.records import Source\n"
+        "data = Path('sample_docs/funds_scored_per_line_yunnan.photo.jpg').read_bytes()\n"
+        "r = extract(Source('p.jpg', '0' * 64, len(data), 'image'), data, 'national', ParseOptions())\n"
+        "print(r.status, r.error_code, r.error)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, cwd=ROOT, env=_env(), capture_output=True, text=True
+    )
+    status, code_, reason = out.stdout.split(" ", 2)
+    assert (status, code_) == ("failed", "missing_component")
+    assert "桌面版" in reason and "pip uninstall -y opencv-python" in reason and "libgl1" in reason
+
+
+def test_the_opencv_installed_is_the_headless_build() -> None:
+    """``make`` puts the headless build back over the desktop one rapidocr_onnxruntime pulls in:
+    the cv2 imported needs no libGL (a server often has none)."""
+    import importlib.metadata
+
+    with pytest.raises(importlib.metadata.PackageNotFoundError):
+        importlib.metadata.distribution("opencv-python")
+    binary = next(Path(cv2.__file__).parent.glob("cv2*.so"))
+    ldd = shutil.which("ldd")
+    if ldd is not None:
+        linked = subprocess.run([ldd, str(binary)], capture_output=True, text=True, check=False).stdout
+        assert "libGL.so" not in linked, linked
 
 
 def test_ocr_runs_offline_on_the_models_in_the_wheel() -> None:
