@@ -11,7 +11,7 @@ PREFIX ?= $(HOME)/.local
 ## rapidocr_onnxruntime requires opencv-python, the desktop build (it needs libGL, which a server
 ## may lack); both builds install the same cv2 package, and whichever comes last wins. The
 ## headless build is put back over it, so OCR needs no graphics library.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
