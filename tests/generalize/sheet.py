@@ -10,8 +10,11 @@ column is as wide as its edges are apart; a table cell has thin borders and wrap
 
 Values (``sheet=numbers``): a printed number is stored as a number with the number format that
 prints it as on paper — "89.974" as 89.974 under ``0.000``, "98.50%" as 0.985 under ``0.00%``,
-"1,009.86" as 1009.86 under ``#,##0.00`` — and every other text as text. ``sheet=text``: every
-value stored as text (the exports that write numbers as strings). The rule is this module's own,
+"1,009.86" as 1009.86 under ``#,##0.00`` — and every other text as text. ``sheet=computed``: the
+same, but a number printed with decimals holds more digits than it shows, as amounts and rates a
+budget system computes do (89.97 holds 89.9731; 97.48% holds 0.974812): the printed text is what
+the form says, the stored value is kept beside it. ``sheet=text``: every value stored as text
+(the exports that write numbers as strings). The rule is this module's own,
 not jixiao's number reader: the workbook is written independently of what reads it.
 """
 
@@ -36,8 +39,10 @@ _PERCENT = re.compile(r"^-?(?:0|[1-9]\d*)(?:\.(\d+))?%$")
 PT_PER_CHAR = 5.25
 
 
-def cell_value(text: str) -> tuple[object, str]:
-    """(value, number format) of a printed text: numbers as numbers that print as shown."""
+def cell_value(text: str, rng: random.Random | None = None) -> tuple[object, str]:
+    """(value, number format) of a printed text: numbers as numbers that print as shown. With
+    ``rng``, a nonzero number printed with decimals holds hidden digits that round away (less
+    than half its last printed digit: it still prints as shown)."""
     if sum(ch.isdigit() for ch in text) > 15:
         return text, "@"
     if m := _NUMBER.match(text):
@@ -46,11 +51,22 @@ def cell_value(text: str) -> tuple[object, str]:
         base = "#,##0" if grouped else "0"
         fmt = base + ("." + "0" * places if places else "")
         number = Decimal(text.replace(",", ""))
-        return (float(number) if places else int(number)), fmt
+        if not places:
+            return int(number), fmt
+        return _hidden_digits(number, places, rng), fmt
     if m := _PERCENT.match(text):
         places = len(m.group(1) or "")
-        return float(Decimal(text[:-1]) / 100), "0" + ("." + "0" * places if places else "") + "%"
+        fmt = "0" + ("." + "0" * places if places else "") + "%"
+        return _hidden_digits(Decimal(text[:-1]) / 100, places + 2, rng), fmt
     return text, "@"
+
+
+def _hidden_digits(number: Decimal, places: int, rng: random.Random | None) -> float:
+    if rng is None or not number:
+        return float(number)
+    unit = Decimal(1).scaleb(-places)
+    hidden = Decimal(rng.randint(-4400, 4400)) / 10000 * unit  # under half a unit: rounds away
+    return float(number + hidden)
 
 
 #: Columns an Excel 97–2003 (.xls) sheet holds (A–IV).
@@ -121,7 +137,10 @@ def workbook(
             for c in row.cells:
                 c0, c1 = col[c.x0], col[c.x1] - 1
                 r1 = first + min(i + c.rs, len(rows)) - 1
-                value, fmt = cell_value(c.text) if style == "numbers" and c.text else (c.text or None, "@")
+                if style != "text" and c.text:
+                    value, fmt = cell_value(c.text, rng if style == "computed" else None)
+                else:
+                    value, fmt = c.text or None, "@"
                 cell = ws.cell(r, c0, value)
                 if isinstance(value, str) and value.startswith("="):
                     cell.data_type = "s"  # text as typed, never a formula

@@ -5,6 +5,7 @@ nothing would make its figures worthless."""
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import zipfile
 from io import BytesIO
@@ -108,6 +109,17 @@ def test_cell_value_prints_as_shown() -> None:
     assert cell_value("100%") == (1.0, "0%")
     assert cell_value("1,009.86") == (1009.86, "#,##0.00")
     assert cell_value("0.5") == (0.5, "0.0") and cell_value("-3") == (-3, "0")
+    # computed values hold digits they do not print; what they print is unchanged
+    rng = random.Random(7)
+    for text in ("89.97", "97.48%", "100%", "0.5", "1,009.86", "-3.25", "10", "0.00"):
+        for _ in range(50):
+            value, fmt = cell_value(text, rng)
+            assert isinstance(value, int | float)
+            places = len(fmt.split(".")[1].rstrip("%")) if "." in fmt else 0
+            shown = value * 100 if fmt.endswith("%") else value
+            printed = f"{shown:,.{places}f}" if "," in fmt else f"{shown:.{places}f}"
+            assert printed + ("%" if fmt.endswith("%") else "") == text, (text, value, fmt)
+    assert cell_value("89.97", random.Random(1))[0] != 89.97 and cell_value("0.00", rng)[0] == 0.0
     # texts that no number format would print as typed stay text
     for text in ("≥95%", "007", "05%", "1-12月", "2,00", "10分", "1234567890123456", ""):
         assert cell_value(text) == (text, "@")

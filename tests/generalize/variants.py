@@ -141,7 +141,7 @@ KNOBS: dict[str, tuple[str, ...]] = {
     "repeated_levels": ("on",),
     "split_tables": ("on",),
     "pdf": ("on",),
-    "sheet": ("numbers", "text"),
+    "sheet": ("numbers", "computed", "text"),
     "xls": ("on",),
 }
 
