@@ -475,7 +475,8 @@ class _Renderer:
         title, tables = self.tables()
         style = self.v.get("sheet") or "numbers"
         most = XLS_COLUMNS if self.v.has("xls") else 16384
-        return workbook(title, tables, self.tr("（续表）"), style, f"{self.v.seed}-{self.v.content}", most)
+        seed = f"{self.v.seed}-{self.v.content}"
+        return workbook(title, tables, self.tr("（续表）"), style, seed, most, self.v.has("hidden"))
 
 
 def _run(rows: tuple[IndRow, ...], r: int, kind: str) -> int:

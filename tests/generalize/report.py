@@ -25,7 +25,7 @@ def knob_keys(outcome: Outcome) -> list[str]:
 
 def _medium(key: str) -> bool:
     """A knob that changes the file format, not the template: printed to PDF, written as a workbook."""
-    return key in ("pdf", "xls") or key.startswith("sheet=")
+    return key in ("pdf", "xls", "hidden") or key.startswith("sheet=")
 
 
 def _alone(outcome: Outcome, key: str) -> bool:

@@ -96,10 +96,18 @@ def fewer_edges(edges: list[int], cells: list[tuple[int, int]], most: int) -> di
 
 
 def workbook(
-    title: list[str], tables: list[list[PRow]], between: str, style: str, seed: str, most: int = 16384
+    title: list[str],
+    tables: list[list[PRow]],
+    between: str,
+    style: str,
+    seed: str,
+    most: int = 16384,
+    hidden: bool = False,
 ) -> bytes:
     """The workbook of a form: ``title`` lines above it, ``tables`` one under the other with a
-    ``between`` line (（续表）) before each table after the first; at most ``most`` columns."""
+    ``between`` line (（续表）) before each table after the first; at most ``most`` columns. With
+    ``hidden``, a hidden column inside the form and a hidden row above it hold the codes a budget
+    system keeps beside a form (项目编码 …): nothing of the form, never shown."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Side
     from openpyxl.utils import get_column_letter
@@ -107,15 +115,25 @@ def workbook(
     rng = random.Random(f"sheet-{seed}")
     top, left = rng.randint(0, 2), rng.randint(0, 2)
     spans = [(c.x0, c.x1) for rows in tables for row in rows for c in row.cells]
-    drawn = fewer_edges(sorted({x for span in spans for x in span}), spans, most - left)
+    drawn = fewer_edges(sorted({x for span in spans for x in span}), spans, most - left - hidden)
     edges = sorted(set(drawn.values()))
-    col = {x: left + 1 + edges.index(y) for x, y in drawn.items()}
-    last_col = left + len(edges) - 1
+    # the hidden column goes before grid column h (none: h past the last column)
+    h = rng.randint(1, len(edges) - 2) if hidden and len(edges) > 2 else len(edges)
+
+    def column(j: int) -> int:
+        """The sheet column of grid column ``j`` (0-based)."""
+        return left + 1 + j + (j >= h)
+
+    index = {x: edges.index(y) for x, y in drawn.items()}
+    last_col = column(len(edges) - 2)
     wb = Workbook()
     ws = wb.active
     ws.title = "自评表"
     for i, (a, b) in enumerate(itertools.pairwise(edges)):
-        ws.column_dimensions[get_column_letter(left + 1 + i)].width = round((b - a) / 20 / PT_PER_CHAR, 2)
+        ws.column_dimensions[get_column_letter(column(i))].width = round((b - a) / 20 / PT_PER_CHAR, 2)
+    if h < len(edges):
+        ws.column_dimensions[get_column_letter(left + 1 + h)].width = 10
+        ws.column_dimensions[get_column_letter(left + 1 + h)].hidden = True
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="center")
@@ -129,13 +147,20 @@ def workbook(
 
     for text in title:
         line(text)
+    if hidden:
+        ws.cell(r, left + 1, "项目编码")
+        ws.cell(r, left + 2, f"{rng.randint(100000, 999999)}-{rng.randint(1, 99):02d}")
+        ws.row_dimensions[r].hidden = True
+        r += 1
+    used: set[tuple[int, int]] = set()  # sheet cells the form's cells cover
+    form_rows: list[int] = []
     for k, rows in enumerate(tables):
         if k:
             line(between)
         first = r
         for i, row in enumerate(rows):
             for c in row.cells:
-                c0, c1 = col[c.x0], col[c.x1] - 1
+                c0, c1 = column(index[c.x0]), column(index[c.x1] - 1)
                 r1 = first + min(i + c.rs, len(rows)) - 1
                 if style != "text" and c.text:
                     value, fmt = cell_value(c.text, rng if style == "computed" else None)
@@ -149,8 +174,14 @@ def workbook(
                 for rr in range(r, r1 + 1):
                     for cc in range(c0, c1 + 1):
                         ws.cell(rr, cc).border = border
+                        used.add((rr, cc))
                 cell.alignment = wrap
                 if c1 > c0 or r1 > r:
                     ws.merge_cells(start_row=r, start_column=c0, end_row=r1, end_column=c1)
+            form_rows.append(r)
             r += 1
+    if h < len(edges):  # the hidden column's codes, where no cell of the form spans it
+        for row_at in form_rows:
+            if (row_at, left + 1 + h) not in used:
+                ws.cell(row_at, left + 1 + h, f"BM{rng.randint(1000, 9999)}")
     return reproducible_bytes(wb)  # the same variant, the same bytes

@@ -20,7 +20,7 @@ from tests.generalize.content import Content, content, named, split_target
 from tests.generalize.harness import PRINTED, Outcome, Reading, Run, compare, converted
 from tests.generalize.render import render, traditional
 from tests.generalize.sheet import XLS_COLUMNS, cell_value, fewer_edges
-from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, FAST_SEEDS, KNOBS, Variant, draw, plain
+from tests.generalize.variants import BENCH_SEEDS, DEV_SEEDS, FAST_SEEDS, KNOBS, MEDIA, Variant, draw, plain
 
 CONTENTS = [*sorted(named()), "synthetic-3", "synthetic-11", "synthetic-1000"]
 
@@ -61,7 +61,7 @@ def test_seed_ranges_are_disjoint_and_the_slice_turns_every_knob() -> None:
     assert sheets == set(KNOBS["sheet"])
     # the knobs drawn before the file format do not depend on the shares
     for s in (*FAST_SEEDS, *BENCH_SEEDS[:50]):
-        medium = ("pdf", "sheet")
+        medium = MEDIA
         a, b = draw(s), draw(s, pdf_share=0.5, sheet_share=0.5)
         assert [k for k in b.knobs if k[0] not in medium] in ([k for k in a.knobs if k[0] not in medium], [])
 
@@ -152,6 +152,12 @@ def test_sheet_knob_writes_a_workbook_laid_out_as_exported() -> None:
         _sheet(Variant(1, "road", (("fine_grid", "on"), ("sheet", "numbers"), ("xls", "on")))).max_column
         <= 256
     )
+    codes: Any = _sheet(Variant(1, "road", (("sheet", "numbers"), ("hidden", "on"))))
+    hidden_cols = [k for k, d in codes.column_dimensions.items() if d.hidden]
+    hidden_rows = [k for k, d in codes.row_dimensions.items() if d.hidden]
+    assert len(hidden_cols) == 1 and len(hidden_rows) == 1
+    assert any(str(c.value).startswith("BM") for c in codes[hidden_cols[0]] if c.value)
+    assert codes.cell(hidden_rows[0], codes.min_column).value == "项目编码"
 
 
 def test_fewer_edges_never_collapses_a_cell() -> None:

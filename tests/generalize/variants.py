@@ -115,9 +115,10 @@ EXTRA_COLUMNS: dict[str, tuple[str, str, str]] = {
 }
 
 #: Every knob and the values it takes. ``pdf``, ``sheet`` (the form written as an .xlsx workbook:
-#: ``tests/generalize/sheet.py``) and ``xls`` (the workbook saved as Excel 97 by LibreOffice) are
-#: only drawn when the caller allows them.
-MEDIA = ("pdf", "sheet", "xls")
+#: ``tests/generalize/sheet.py``), ``hidden`` (a workbook with a hidden column and row of codes)
+#: and ``xls`` (the workbook saved as Excel 97 by LibreOffice) are only drawn when the caller
+#: allows them.
+MEDIA = ("pdf", "sheet", "xls", "hidden")
 KNOBS: dict[str, tuple[str, ...]] = {
     "ind_order": tuple(k for k in IND_ORDERS if k != "national"),
     "fund_order": tuple(k for k in FUND_ORDERS if k != "national"),
@@ -143,6 +144,7 @@ KNOBS: dict[str, tuple[str, ...]] = {
     "pdf": ("on",),
     "sheet": ("numbers", "computed", "text"),
     "xls": ("on",),
+    "hidden": ("on",),
 }
 
 
@@ -192,6 +194,8 @@ def draw(seed: int, *, pdf_share: float = 0.0, sheet_share: float = 0.0, xls_sha
         # likewise a fifth of the workbooks are the plain template: the spreadsheet reader alone
         sheet = ("sheet", rng.choice(KNOBS["sheet"]))
         knobs = [sheet] if rng.random() < 0.2 else [*knobs, sheet]
+        if rng.random() < 0.3:
+            knobs.append(("hidden", "on"))
         if rng.random() < xls_share:
             knobs.append(("xls", "on"))
     if any(k == "no_initial" for k, _ in knobs):
