@@ -85,6 +85,7 @@ class LCell:
     c1: int
     rs: int = 1
     value: bool = False  # a value cell (may be split by hand, may be dropped when empty)
+    total: bool = False  # a total of the column above (see tablexml.PCell)
 
 
 @dataclass(slots=True)
@@ -395,7 +396,8 @@ class _Renderer:
             text = {"weight": self.c.total[0], "score": self.c.total[1]}.get(kinds[i], "")
             if i == grade_col and self.c.grade:
                 text = self.c.grade
-            cells.append(LCell(text, i, i + 1, value=True))
+            is_total = kinds[i] in ("weight", "score") and i != grade_col
+            cells.append(LCell(text, i, i + 1, value=True, total=is_total))
         return cells
 
     # ------------------------------------------------------------------------------ geometry
@@ -439,11 +441,11 @@ class _Renderer:
                 ):
                     sliver = self.rng.randint(80, 160)
                     if self.rng.random() < 0.5:
-                        placed += [PCell(text, x0, x1 - sliver), PCell("", x1 - sliver, x1)]
+                        placed += [PCell(text, x0, x1 - sliver, total=lc.total), PCell("", x1 - sliver, x1)]
                     else:
-                        placed += [PCell("", x0, x0 + sliver), PCell(text, x0 + sliver, x1)]
+                        placed += [PCell("", x0, x0 + sliver), PCell(text, x0 + sliver, x1, total=lc.total)]
                 else:
-                    placed.append(PCell(text, x0, x1, lc.rs))
+                    placed.append(PCell(text, x0, x1, lc.rs, total=lc.total))
             out.append(PRow(placed, short=ragged == "short_rows" and len(cells) < len(row)))
         return out
 
@@ -476,7 +478,9 @@ class _Renderer:
         style = self.v.get("sheet") or "numbers"
         most = XLS_COLUMNS if self.v.has("xls") else 16384
         seed = f"{self.v.seed}-{self.v.content}"
-        return workbook(title, tables, self.tr("（续表）"), style, seed, most, self.v.has("hidden"))
+        # LibreOffice may recalculate a formula it saves as .xls: totals stay numbers there
+        formulas = not self.v.has("xls")
+        return workbook(title, tables, self.tr("（续表）"), style, seed, most, self.v.has("hidden"), formulas)
 
 
 def _run(rows: tuple[IndRow, ...], r: int, kind: str) -> int:

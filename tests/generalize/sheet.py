@@ -20,9 +20,11 @@ not jixiao's number reader: the workbook is written independently of what reads 
 
 from __future__ import annotations
 
+import io
 import itertools
 import random
 import re
+import zipfile
 from decimal import Decimal
 
 from tests.generalize import content  # noqa: F401  (puts sample_docs/build on the path)
@@ -103,11 +105,14 @@ def workbook(
     seed: str,
     most: int = 16384,
     hidden: bool = False,
+    formulas: bool = False,
 ) -> bytes:
     """The workbook of a form: ``title`` lines above it, ``tables`` one under the other with a
     ``between`` line (（续表）) before each table after the first; at most ``most`` columns. With
     ``hidden``, a hidden column inside the form and a hidden row above it hold the codes a budget
-    system keeps beside a form (项目编码 …): nothing of the form, never shown."""
+    system keeps beside a form (项目编码 …): nothing of the form, never shown. With ``formulas``,
+    the 总分 row's numbers are ``=SUM(…)`` of the column above, saved with the printed number as
+    their result (a budget system's export: what it printed, whatever the cells above add up to)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Side
     from openpyxl.utils import get_column_letter
@@ -153,6 +158,7 @@ def workbook(
         ws.row_dimensions[r].hidden = True
         r += 1
     used: set[tuple[int, int]] = set()  # sheet cells the form's cells cover
+    saved: dict[str, str] = {}  # formula cells → the result saved with them
     form_rows: list[int] = []
     for k, rows in enumerate(tables):
         if k:
@@ -166,8 +172,12 @@ def workbook(
                     value, fmt = cell_value(c.text, rng if style == "computed" else None)
                 else:
                     value, fmt = c.text or None, "@"
+                if formulas and c.total and isinstance(value, int | float) and r > first:
+                    letter = get_column_letter(c0)
+                    saved[f"{letter}{r}"] = c.text.replace(",", "")
+                    value = f"=SUM({letter}{first}:{letter}{r - 1})"
                 cell = ws.cell(r, c0, value)
-                if isinstance(value, str) and value.startswith("="):
+                if isinstance(value, str) and value.startswith("=") and not value.startswith("=SUM("):
                     cell.data_type = "s"  # text as typed, never a formula
                 if c.text:
                     cell.number_format = fmt
@@ -184,4 +194,30 @@ def workbook(
         for row_at in form_rows:
             if (row_at, left + 1 + h) not in used:
                 ws.cell(row_at, left + 1 + h, f"BM{rng.randint(1000, 9999)}")
-    return reproducible_bytes(wb)  # the same variant, the same bytes
+    return _with_results(reproducible_bytes(wb), saved)  # the same variant, the same bytes
+
+
+def _with_results(data: bytes, saved: dict[str, str]) -> bytes:
+    """The workbook with each formula's saved result (openpyxl writes formulas without one)."""
+    if not saved:
+        return data
+    part = "xl/worksheets/sheet1.xml"
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == part:
+                xml = body.decode("utf-8")
+                for ref, result in saved.items():
+                    xml, n = re.subn(
+                        rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/>|(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v></v>',
+                        lambda m, result=result: (
+                            f"{m.group(1) or m.group(3)}{m.group(2) or m.group(4)}<v>{result}</v>"
+                        ),
+                        xml,
+                    )
+                    if n != 1:
+                        raise ValueError(f"formula cell {ref} not found in {part}")
+                body = xml.encode("utf-8")
+            dst.writestr(info, body)
+    return out.getvalue()

@@ -24,6 +24,9 @@ class PCell:
     x0: int
     x1: int
     rs: int = 1
+    #: A total of the column above (the 总分 row's 分值 and 得分): a workbook writes it as a
+    #: ``SUM`` formula holding the printed number as its saved result.
+    total: bool = False
 
 
 @dataclass(slots=True)

@@ -152,6 +152,15 @@ def test_sheet_knob_writes_a_workbook_laid_out_as_exported() -> None:
         _sheet(Variant(1, "road", (("fine_grid", "on"), ("sheet", "numbers"), ("xls", "on")))).max_column
         <= 256
     )
+    from openpyxl import load_workbook
+
+    data = render(content("road"), Variant(1, "road", (("sheet", "numbers"),)))
+    formulas = [
+        c for row in load_workbook(BytesIO(data)).active.iter_rows() for c in row if c.data_type == "f"
+    ]
+    results = load_workbook(BytesIO(data), data_only=True).active
+    assert [c.value.split("(")[0] for c in formulas] == ["=SUM", "=SUM"]  # the 总分 row's 分值 and 得分
+    assert [results[c.coordinate].value for c in formulas] == [100, 98.8]  # saved as printed
     codes: Any = _sheet(Variant(1, "road", (("sheet", "numbers"), ("hidden", "on"))))
     hidden_cols = [k for k, d in codes.column_dimensions.items() if d.hidden]
     hidden_rows = [k for k, d in codes.row_dimensions.items() if d.hidden]
