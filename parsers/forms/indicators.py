@@ -43,11 +43,46 @@ class LevelCarry:
 
     level1: tuple[str | None, str | None, Decimal | None] = (None, None, None)
     level2: tuple[str | None, str | None] = (None, None)
+    #: The PDF page each label in force was printed on (None: not a PDF).
+    pages: tuple[int | None, int | None] = (None, None)
+    #: Per level, the rest of a label rejoined last (as printed on the later page) and the whole
+    #: label: the rows the rest is merged down over read the whole label too.
+    rejoined: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def rejoin(self, level: int, raw: str | None, page: int | None) -> str | None:
+        """A label cell merged down past a page break prints what did not fit at the top of the
+        next page (可持续影响 | 指标): the text continues the label in force when it starts on a
+        later page, means no category alone, and the two together are a category."""
+        before = (self.level1[1] if level == 1 else self.level2[1]) or ""
+        before_page = self.pages[level - 1]
+        last = self.rejoined.get(level)
+        if raw and last is not None and last[0] == raw and last[1] == before and page == before_page:
+            return before  # a row further down the rest's merge
+        if not raw or not before or page is None or before_page is None or page <= before_page:
+            return raw
+        known = vocab.canonical_level1 if level == 1 else vocab.canonical_level2
+        if known(label_key(raw))[-1] != vocab.UNKNOWN:
+            return raw
+        joined = before + raw
+        if known(label_key(joined))[-1] != vocab.KNOWN:
+            return raw
+        self.rejoined[level] = (raw, joined)
+        return joined
 
     def read(
-        self, l1_raw: str | None, l2_raw: str | None, notes: Notes
+        self,
+        l1_raw: str | None,
+        l2_raw: str | None,
+        notes: Notes,
+        pages: tuple[int | None, int | None] = (None, None),
     ) -> tuple[str | None, str | None, Decimal | None, str | None, str | None]:
-        """(level1, level1_raw, points, level2, level2_raw) of a row."""
+        """(level1, level1_raw, points, level2, level2_raw) of a row; ``pages``: the PDF page of
+        each label cell."""
+        l1_raw, l2_raw = self.rejoin(1, l1_raw, pages[0]), self.rejoin(2, l2_raw, pages[1])
+        if l1_raw:
+            self.pages = (pages[0], self.pages[1])
+        if l2_raw:
+            self.pages = (self.pages[0], pages[1])
         changed = False
         if l1_raw:
             l1, points, how = vocab.canonical_level1(label_key(l1_raw))
@@ -134,7 +169,10 @@ def _is_side_label(key: str) -> bool:
 def _row(row: RowView, placed: Placed, out: Indicators) -> None:
     notes = out.notes
     flag_ambiguous(row, placed, notes)
-    l1, l1_raw, points, l2, l2_raw = out.carry.read(placed.text("level1"), placed.text("level2"), notes)
+    pages = tuple(next((c.page for c in placed.cells(f)), None) for f in ("level1", "level2"))
+    l1, l1_raw, points, l2, l2_raw = out.carry.read(
+        placed.text("level1"), placed.text("level2"), notes, pages  # type: ignore[arg-type]
+    )
     level3_raw = placed.text("level3")
     level3 = strip_level3_prefix(level3_raw) if level3_raw else None
     target_raw, actual_raw = _value_text(placed, "target"), _value_text(placed, "actual")

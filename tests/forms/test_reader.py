@@ -9,6 +9,8 @@ from decimal import Decimal as D
 
 from parsers.formats.base import ParseOptions
 from parsers.formats.xlsx import parse_xlsx
+from parsers.forms.indicators import LevelCarry
+from parsers.forms.notes import Notes
 from pipeline.extract import forms_of
 from schemas.profiles import NATIONAL
 from tests.forms.drawn import (
@@ -392,3 +394,26 @@ def test_a_side_label_down_the_funds_block_is_no_column_whatever_it_says() -> No
             D(81),
         ), label
         assert form.money_unit == "万元"
+
+
+def test_a_level_label_cut_by_a_page_break_reads_whole() -> None:
+    """可持续影响\\n指标 merged down over three rows, the page break after the first: the next page
+    prints 指标 at its top, which alone is no category."""
+    notes = Notes()
+    carry = LevelCarry()
+    first = carry.read("效益指标", "可持续影响", notes, (1, 1))
+    assert first[3] == "可持续影响指标"
+    for _ in range(2):  # the two rows the rest is merged down over, on the next page
+        _, _, _, l2, l2_raw = carry.read(None, "指标", notes, (None, 2))
+        assert (l2, l2_raw) == ("可持续影响指标", "可持续影响指标")
+    assert not notes.review, notes.review
+    # on the same page, or where the rest is a category of its own, nothing is joined
+    for pages, rest in (((1, 1), "指标"), ((None, 2), "社会效益指标")):
+        notes, carry = Notes(), LevelCarry()
+        carry.read("效益指标", "可持续影响", notes, (1, 1))
+        carry.read(None, rest, notes, pages)
+        assert carry.level2[1] == rest
+    notes, carry = Notes(), LevelCarry()
+    carry.read("效益指标", "可持续影响", notes, (1, 1))
+    carry.read(None, "指标", notes, (1, 1))
+    assert any("不是已知的指标类别" in r for r in notes.review)  # 指标 alone, same page: flagged
