@@ -262,10 +262,10 @@ def test_text_pdfs_never_load_the_ocr_libraries() -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=_env())
 
 
-def test_missing_ocr_says_how_to_install() -> None:
-    code = (
-        "import sys\n"
-        "sys.modules['rapidocr_onnxruntime'] = None  # as if it were not installed\n"
+def _photo_in_a_child(prelude: str) -> tuple[str, str, str]:
+    """(status, error code, reason) of a photographed form read in a fresh process that first
+    runs ``prelude`` (which breaks one OCR import the way a machine would)."""
+    code = prelude + (
         "from pathlib import Path\n"
         "from parsers.formats.base import ParseOptions\n"
         "from pipeline.extract import extract\n"
@@ -278,32 +278,28 @@ def test_missing_ocr_says_how_to_install() -> None:
         [sys.executable, "-c", code], check=True, cwd=ROOT, env=_env(), capture_output=True, text=True
     )
     status, code_, reason = out.stdout.split(" ", 2)
-    assert (status, code_) == ("failed", "missing_component")
+    return status, code_, reason
+
+
+def test_missing_ocr_says_how_to_install() -> None:
+    status, code, reason = _photo_in_a_child(
+        "import sys\nsys.modules['rapidocr_onnxruntime'] = None  # as if it were not installed\n"
+    )
+    assert (status, code) == ("failed", "missing_component")
     assert "OCR组件未安装" in reason and "pip install rapidocr_onnxruntime" in reason
 
 
 def test_opencv_without_libgl_says_to_use_the_headless_build() -> None:
-    code = (
-        "import builtins, sys\n"
+    status, code, reason = _photo_in_a_child(
+        "import builtins\n"
         "real = builtins.__import__\n"
         "def imp(name, *a, **k):\n"
         "    if name == 'cv2':  # what the desktop build raises on a server without libGL\n"
         "        raise ImportError('libGL.so.1: cannot open shared object file: No such file or directory')\n"
         "    return real(name, *a, **k)\n"
         "builtins.__import__ = imp\n"
-        "from pathlib import Path\n"
-        "from parsers.formats.base import ParseOptions\n"
-        "from pipeline.extract import extract\n"
-        "from schemas.records import Source\n"
-        "data = Path('sample_docs/funds_scored_per_line_yunnan.photo.jpg').read_bytes()\n"
-        "r = extract(Source('p.jpg', '0' * 64, len(data), 'image'), data, 'national', ParseOptions())\n"
-        "print(r.status, r.error_code, r.error)\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], check=True, cwd=ROOT, env=_env(), capture_output=True, text=True
-    )
-    status, code_, reason = out.stdout.split(" ", 2)
-    assert (status, code_) == ("failed", "missing_component")
+    assert (status, code) == ("failed", "missing_component")
     assert "桌面版" in reason and "pip uninstall -y opencv-python" in reason and "libgl1" in reason
 
 

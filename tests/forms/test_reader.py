@@ -26,6 +26,7 @@ from tests.forms.drawn import (
     read,
     standard,
 )
+from tests.wordml import INDICATOR_HEADER
 
 
 def test_a_hand_drawn_grid_is_read_by_geometry() -> None:
@@ -349,16 +350,7 @@ def _sheet_form(side_label: str) -> bytes:
         ["", "其中：当年财政拨款", "100", "90", "81", "—", "90%", "—"],
         ["年度总体目标", "预期目标", "", "", "实际完成情况"],
         ["", "完成道路养护", "", "", "已完成道路养护"],
-        [
-            "一级指标",
-            "二级指标",
-            "三级指标",
-            "年度指标值",
-            "实际完成值",
-            "分值",
-            "得分",
-            "偏差原因分析及改进措施",
-        ],
+        list(INDICATOR_HEADER),
         ["产出指标", "数量指标", "养护里程", "≥50公里", "52公里", "90", "81", ""],
         ["总分", "", "", "", "", "100", "90", ""],
     ]
