@@ -66,14 +66,14 @@ def funds_header_at(rows: Sequence[RowView], i: int) -> bool:
     if is_funds_header(row):
         return True
     keys = [k for k in row.keys if k]
-    if any(parse_decimal(k) is not None for k in keys):
-        return False  # a header holds labels: a row with values is the 总分 row above the block, or a line
     fields = {meaning.fund_field(k) for k in keys}
     named = bool(fields & {"weight", "rate", "score"}) or any(
         vocab.is_funds_block_label(k) or k.startswith("预算执行情况") for k in keys
     )
     if not named:
         return False
+    if any(parse_decimal(k) is not None for k in keys):
+        return False  # a header holds labels: a row with values is the 总分 row above the block, or a line
     n = band_rows(rows, i, meaning.fund_field)
     below = {meaning.fund_field(k) for r in rows[i + 1 : i + n] for k in r.keys if k}
     return len((fields | below) & _FUND_AMOUNTS) >= 2

@@ -166,12 +166,18 @@ def _is_side_label(key: str) -> bool:
     return key.startswith("绩效指标") and set(key[4:]) <= set("绩效指标")
 
 
+def _page(placed: Placed, name: str) -> int | None:
+    return next((c.page for c in placed.by_field.get(name, ()) if c.text), None)
+
+
 def _row(row: RowView, placed: Placed, out: Indicators) -> None:
     notes = out.notes
     flag_ambiguous(row, placed, notes)
-    pages = tuple(next((c.page for c in placed.cells(f)), None) for f in ("level1", "level2"))
+    pages: tuple[int | None, int | None] = (None, None)
+    if row.cells and row.cells[0].page is not None:  # a PDF's: the page of each level label
+        pages = (_page(placed, "level1"), _page(placed, "level2"))
     l1, l1_raw, points, l2, l2_raw = out.carry.read(
-        placed.text("level1"), placed.text("level2"), notes, pages  # type: ignore[arg-type]
+        placed.text("level1"), placed.text("level2"), notes, pages
     )
     level3_raw = placed.text("level3")
     level3 = strip_level3_prefix(level3_raw) if level3_raw else None
