@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,8 +168,9 @@ def replace_in_document(data: bytes, old: str, new: str) -> bytes:
     return out.getvalue()
 
 
-def reproducible_zip(data: bytes) -> bytes:
-    """The same .docx with fixed member timestamps, so rebuilding gives identical bytes."""
+def reproducible_zip(data: bytes, patch: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """The same package with fixed member timestamps, so rebuilding gives identical bytes; each
+    member named in ``patch`` rewritten by its function on the way."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -176,7 +178,10 @@ def reproducible_zip(data: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            body = src.read(info.filename)
+            if patch and info.filename in patch:
+                body = patch[info.filename](body)
+            dst.writestr(fixed, body)
     return out.getvalue()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -142,25 +142,20 @@ def print_setup(ws: Any, area: str) -> None:
     ws.oddFooter.center.text = ""
 
 
-def reproducible_bytes(wb: Any) -> bytes:
+def reproducible_bytes(wb: Any, patch: dict[str, Callable[[bytes], bytes]] | None = None) -> bytes:
     """The workbook saved with fixed properties and zip timestamps: the same workbook gives the same
     bytes. openpyxl stamps ``dcterms:modified`` with the time of saving whatever the workbook
-    says; it is set back to ``FIXED_TIME`` here."""
+    says; it is set back to ``FIXED_TIME`` here. ``patch``: members rewritten on the way."""
     wb.properties.creator = "jixiao sample_docs"
     wb.properties.created = wb.properties.modified = FIXED_TIME
     buf = io.BytesIO()
     wb.save(buf)
-    fixed = reproducible_zip(buf.getvalue())
-    with zipfile.ZipFile(io.BytesIO(fixed)) as src:
-        core = src.read("docProps/core.xml").decode("utf-8")
-        stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
-        core = re.sub(r"(<dcterms:modified[^>]*>)[^<]*", rf"\g<1>{stamp}", core)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                data = core.encode("utf-8") if info.filename == "docProps/core.xml" else src.read(info)
-                dst.writestr(info, data)
-    return out.getvalue()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def core(body: bytes) -> bytes:
+        return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), body)
+
+    return reproducible_zip(buf.getvalue(), {"docProps/core.xml": core, **(patch or {})})
 
 
 def save_reproducible(wb: Any, path: Path) -> None:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from tests.generalize.harness import Outcome
+from tests.generalize.variants import MEDIA
 
 
 def knob_keys(outcome: Outcome) -> list[str]:
@@ -25,7 +26,7 @@ def knob_keys(outcome: Outcome) -> list[str]:
 
 def _medium(key: str) -> bool:
     """A knob that changes the file format, not the template: printed to PDF, written as a workbook."""
-    return key in ("pdf", "xls", "hidden") or key.startswith("sheet=")
+    return key.split("=")[0] in MEDIA
 
 
 def _alone(outcome: Outcome, key: str) -> bool:

@@ -20,11 +20,9 @@ not jixiao's number reader: the workbook is written independently of what reads 
 
 from __future__ import annotations
 
-import io
 import itertools
 import random
 import re
-import zipfile
 from decimal import Decimal
 
 from tests.generalize import content  # noqa: F401  (puts sample_docs/build on the path)
@@ -194,30 +192,19 @@ def workbook(
         for row_at in form_rows:
             if (row_at, left + 1 + h) not in used:
                 ws.cell(row_at, left + 1 + h, f"BM{rng.randint(1000, 9999)}")
-    return _with_results(reproducible_bytes(wb), saved)  # the same variant, the same bytes
+    # openpyxl writes a formula without its saved result: the sheet part gets them on the way
+    part = {"xl/worksheets/sheet1.xml": lambda xml: _with_results(xml, saved)} if saved else {}
+    return reproducible_bytes(wb, part)  # the same variant, the same bytes
 
 
-def _with_results(data: bytes, saved: dict[str, str]) -> bytes:
-    """The workbook with each formula's saved result (openpyxl writes formulas without one)."""
-    if not saved:
-        return data
-    part = "xl/worksheets/sheet1.xml"
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == part:
-                xml = body.decode("utf-8")
-                for ref, result in saved.items():
-                    xml, n = re.subn(
-                        rf'(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v\s*/>|(<c r="{ref}"[^>]*>)(<f>[^<]*</f>)<v></v>',
-                        lambda m, result=result: (
-                            f"{m.group(1) or m.group(3)}{m.group(2) or m.group(4)}<v>{result}</v>"
-                        ),
-                        xml,
-                    )
-                    if n != 1:
-                        raise ValueError(f"formula cell {ref} not found in {part}")
-                body = xml.encode("utf-8")
-            dst.writestr(info, body)
-    return out.getvalue()
+def _with_results(xml: bytes, saved: dict[str, str]) -> bytes:
+    """The sheet part with each formula cell's saved result."""
+    for ref, result in saved.items():
+        xml, n = re.subn(
+            rf'(<c r="{ref}"[^>]*><f>[^<]*</f>)<v\s*(?:/>|></v>)'.encode(),
+            rb"\g<1><v>" + result.encode() + b"</v>",
+            xml,
+        )
+        if n != 1:
+            raise ValueError(f"formula cell {ref} not found in the sheet part")
+    return xml
